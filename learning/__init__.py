@@ -1,0 +1,1 @@
+"""Exchange Learning: cohort-based e-learning for exchange partnerships."""
