@@ -1,1 +1,117 @@
 """Exchange Learning: cohort-based e-learning for exchange partnerships."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers and commands."""
+    from config import Config, DevelopmentConfig
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    if config_class is None:
+        config_class = DevelopmentConfig if app.debug else Config
+    app.config.from_object(config_class)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'learning.db'}"
+        )
+    if not app.config.get("SECRET_KEY") and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) in the environment; "
+            "`make run` creates one in instance/secret_key for you."
+        )
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    _configure_logging()
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from learning.cli import register_commands
+    from learning.errors import register_error_handlers
+    from learning.http import register_http_hooks
+
+    register_error_handlers(app)
+    register_http_hooks(app)
+    register_commands(app)
+    return app
+
+
+def _configure_logging() -> None:
+    # Our own modules log at INFO (e.g. mails in development); libraries keep their levels.
+    logger = logging.getLogger("learning")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from learning.db import db
+    from learning.extensions import babel, csrf, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "learning" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see this page."
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale() or "en"),
+        format_datetime=format_datetime,
+        format_date=format_date,
+    )
+
+
+def _select_locale() -> str | None:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages)
+
+
+def _select_timezone() -> str | None:
+    if current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from learning import models  # noqa: F401 - every model registered for migrations
+    from learning.accounts.views import bp as accounts_bp
+    from learning.site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

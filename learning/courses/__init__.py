@@ -1,1 +1,1 @@
-"""Courses: the Markdown course format, its loader and validator, sync into the database, and the reader."""
+"""Courses: the Markdown format, its loader and validator, sync, and the lesson reader."""

@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, login sessions that can be revoked, password resets."""

@@ -1,0 +1,11 @@
+"""Registers the command groups on the app's CLI."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from learning.accounts.cli import users_cli
+    from learning.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
