@@ -1,5 +1,10 @@
 """Logging in and out, server-side sessions, redirects after login, rate limits."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -179,3 +184,44 @@ def test_csrf_rejects_a_profile_change_without_token(app, client, make_user, log
         app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         assert db.session.get(type(user), user.id).display_name == "Before"
+
+
+WORKER = """
+import sys
+from config import TestingConfig
+from learning import create_app
+
+class Config(TestingConfig):
+    RATELIMIT_STORAGE_URI = sys.argv[1]
+    RATELIMIT_LOGIN = "4 per minute"
+
+client = create_app(Config).test_client()
+codes = [client.post("/account/login", data={"email": "r@example.org"}).status_code
+         for _ in range(int(sys.argv[2]))]
+print(" ".join(map(str, codes)))
+"""
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set")
+def test_redis_storage_shares_the_limit_between_app_servers():
+    """Two processes stand for two gunicorn workers: the limit holds across both."""
+    import redis
+
+    url = os.environ["TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+
+    def worker(requests: int) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", WORKER, url, str(requests)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parents[2],
+        )
+        return result.stdout.strip()
+
+    try:
+        assert worker(3) == "200 200 200"
+        assert worker(3) == "200 429 429"
+    finally:
+        redis.Redis.from_url(url).flushdb()
