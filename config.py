@@ -59,6 +59,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_SESSION_IDLE_DAYS = 30
     TESTING = False
     DEBUG = False
@@ -77,3 +78,5 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     BASE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
+    # Fast hashing keeps the suite quick; production keeps scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

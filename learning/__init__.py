@@ -66,6 +66,8 @@ def _configure_logging() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from learning.db import db
+    from learning import permissions
+    from learning.markup import sanitised_html
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -81,6 +83,25 @@ def _init_extensions(app: Flask) -> None:
         format_datetime=format_datetime,
         format_date=format_date,
     )
+    app.jinja_env.filters.update(sanitised_html=sanitised_html, language_name=language_name)
+    # Templates ask the same predicates as the views, so a button and its check agree.
+    app.jinja_env.globals.update(
+        {
+            name: getattr(permissions, name)
+            for name in dir(permissions)
+            if name.startswith(("can_", "is_", "has_"))
+        }
+    )
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, e.g. "norsk bokmål" for nb."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def _select_locale() -> str | None:
@@ -101,10 +122,12 @@ def _select_timezone() -> str | None:
 def _register_blueprints(app: Flask) -> None:
     from learning import models  # noqa: F401 - every model registered for migrations
     from learning.accounts.views import bp as accounts_bp
+    from learning.courses.views import bp as courses_bp
     from learning.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(courses_bp)
 
 
 @event.listens_for(Engine, "connect")

@@ -51,3 +51,8 @@ def is_admin(user: User) -> bool:
 def is_staff(user: User) -> bool:
     """Facilitators and admins: may create cohorts and preview every course."""
     return bool(user.is_authenticated and user.global_role in ("admin", "facilitator"))
+
+
+def can_preview_course(user: User, course) -> bool:
+    """Staff preview every course outside any cohort."""
+    return is_staff(user)

@@ -43,6 +43,10 @@ def is_valid_timezone(name: str) -> bool:
     return name in known_timezones()
 
 
+def _hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -89,7 +93,7 @@ def create_user(
     user = User(
         email=email,
         display_name=name,
-        password_hash=generate_password_hash(password),
+        password_hash=_hash_password(password),
         global_role=global_role,
         language=language,
         timezone=timezone,
@@ -240,7 +244,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
 
 def set_password(user: User, new: str) -> None:
     check_password_rules(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = _hash_password(new)
 
 
 def update_profile(user: User, display_name: str, language: str, timezone: str) -> None:
