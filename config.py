@@ -59,7 +59,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     PASSWORD_RESET_MAX_AGE = 60 * 60
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     LOGIN_SESSION_IDLE_DAYS = 30
     TESTING = False
     DEBUG = False
@@ -79,4 +79,4 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     # Fast hashing keeps the suite quick; production keeps scrypt.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -65,10 +65,10 @@ def _configure_logging() -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from learning.db import db
     from learning import permissions
-    from learning.markup import sanitised_html
+    from learning.db import db
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
+    from learning.markup import sanitised_html
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "learning" / "migrations"), render_as_batch=True)
@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
         current_locale=lambda: str(get_locale() or "en"),
         format_datetime=format_datetime,
         format_date=format_date,
+        format_when=format_when,
     )
     app.jinja_env.filters.update(sanitised_html=sanitised_html, language_name=language_name)
     # Templates ask the same predicates as the views, so a button and its check agree.
@@ -92,6 +93,11 @@ def _init_extensions(app: Flask) -> None:
             if name.startswith(("can_", "is_", "has_"))
         }
     )
+
+
+def format_when(moment) -> str:
+    """A date and a time of day in the viewer's time zone, without seconds."""
+    return f"{format_date(moment, 'medium')}, {format_time(moment, 'short')}"
 
 
 def language_name(code: str) -> str:
@@ -122,12 +128,13 @@ def _select_timezone() -> str | None:
 def _register_blueprints(app: Flask) -> None:
     from learning import models  # noqa: F401 - every model registered for migrations
     from learning.accounts.views import bp as accounts_bp
+    from learning.admin.views import bp as admin_bp
+    from learning.cohorts.views import bp as cohorts_bp
     from learning.courses.views import bp as courses_bp
     from learning.site import bp as site_bp
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(courses_bp)
+    for blueprint in (site_bp, accounts_bp, courses_bp, cohorts_bp, admin_bp):
+        app.register_blueprint(blueprint)
 
 
 @event.listens_for(Engine, "connect")

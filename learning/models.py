@@ -1,17 +1,21 @@
 """Imports every domain's models, so that metadata and migrations see all tables."""
 
 from learning.accounts.models import LoginSession, Organisation, PasswordResetToken, User
+from learning.audit import AuditEvent
+from learning.cohorts.models import (
+    CalendarToken,
+    Cohort,
+    Invitation,
+    InvitationLink,
+    LiveSession,
+    Membership,
+    ModuleSchedule,
+    Partnership,
+)
 from learning.courses.models import Course, CourseAsset, Lesson, LessonTranslation, Module, Quiz
 
 __all__ = [
-    "Course",
-    "CourseAsset",
-    "Lesson",
-    "LessonTranslation",
-    "LoginSession",
-    "Module",
-    "Organisation",
-    "PasswordResetToken",
-    "Quiz",
-    "User",
-]
+    "AuditEvent", "CalendarToken", "Cohort", "Course", "CourseAsset", "Invitation",
+    "InvitationLink", "Lesson", "LessonTranslation", "LiveSession", "LoginSession", "Membership",
+    "Module", "ModuleSchedule", "Organisation", "Partnership", "PasswordResetToken", "Quiz", "User",
+]  # fmt: skip

@@ -1,16 +1,21 @@
-"""Every authorisation rule of the platform, as plain predicates, plus the access declaration
-each view carries (a test fails for any endpoint without one).
+"""Every authorisation rule of the platform (DESIGN section 4), as plain predicates, plus the
+access declaration each view carries (a test fails for any endpoint without one).
 
-Anything a user may not see answers 404, exactly like a missing id.
+Views and templates ask these functions and nothing else. Anything a user may not see
+answers 404, exactly like a missing id.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from learning.accounts.models import User
+from learning.cohorts.models import Cohort, Membership
+from learning.db import db, utcnow
 
 ACCESS_RULES = ("public", "login", "staff", "admin")
 
@@ -44,6 +49,9 @@ def access(rule: str) -> Callable:
     return decorate
 
 
+# --- Global roles --------------------------------------------------------------------------
+
+
 def is_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.global_role == "admin")
 
@@ -56,3 +64,111 @@ def is_staff(user: User) -> bool:
 def can_preview_course(user: User, course) -> bool:
     """Staff preview every course outside any cohort."""
     return is_staff(user)
+
+
+def can_create_cohort(user: User) -> bool:
+    return is_staff(user)
+
+
+def can_administer(user: User) -> bool:
+    """Courses sync, organisations, partnerships, accounts, the audit log."""
+    return is_admin(user)
+
+
+# --- Roles in a cohort ---------------------------------------------------------------------
+
+
+def cohort_role(user: User, cohort: Cohort) -> str | None:
+    """The user's active role in the cohort, "admin" for admins, or None.
+
+    Looked up once per request and cohort: templates ask many predicates.
+    """
+    if not user.is_authenticated:
+        return None
+    if is_admin(user):
+        return "admin"
+    cache = g.setdefault("_cohort_roles", {}) if has_request_context() else {}
+    key = (user.id, cohort.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership.role).where(
+                Membership.cohort_id == cohort.id,
+                Membership.user_id == user.id,
+                Membership.removed_at.is_(None),
+            )
+        )
+    return cache[key]
+
+
+def can_view_cohort(user: User, cohort: Cohort) -> bool:
+    role = cohort_role(user, cohort)
+    if role in ("admin", "facilitator"):
+        return True
+    return role is not None and cohort.status != "draft"
+
+
+def can_manage_cohort(user: User, cohort: Cohort) -> bool:
+    """Schedule, invite, change roles, remove members, archive, moderate, see reports."""
+    return cohort_role(user, cohort) in ("admin", "facilitator")
+
+
+def can_see_member_emails(user: User, cohort: Cohort) -> bool:
+    return can_manage_cohort(user, cohort)
+
+
+def can_view_module(user: User, cohort: Cohort, opens_at: datetime, now: datetime | None = None):
+    """Participants read released modules only; contacts, facilitators and admins read all."""
+    role = cohort_role(user, cohort)
+    if role is None or not can_view_cohort(user, cohort):
+        return False
+    if role == "participant":
+        return opens_at <= (now or utcnow())
+    return True
+
+
+def can_take_part(user: User, cohort: Cohort) -> bool:
+    """Learn in the cohort: mark lessons, take quizzes, write posts (not once archived)."""
+    return cohort_role(user, cohort) in ("participant", "contact", "facilitator") and (
+        cohort.status == "active"
+    )
+
+
+def has_own_progress(user: User, cohort: Cohort) -> bool:
+    """Own quiz attempts and progress exist for learners (participants and contacts)."""
+    return cohort_role(user, cohort) in ("participant", "contact")
+
+
+def can_view_progress_of(
+    user: User, cohort: Cohort, learner: User, learner_role: str | None
+) -> bool:
+    """Facilitators see their cohorts; contacts see their own organisation's participants;
+    everyone sees their own."""
+    if user.is_authenticated and user.id == learner.id:
+        return True
+    role = cohort_role(user, cohort)
+    if role in ("admin", "facilitator"):
+        return True
+    return (
+        role == "contact"
+        and learner_role == "participant"
+        and user.organisation_id is not None
+        and learner.organisation_id == user.organisation_id
+    )
+
+
+def can_view_organisation_report(user: User) -> bool:
+    """Contacts (in any active cohort) see their organisation's participants across cohorts."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    return is_admin(user) or (
+        db.session.scalar(
+            select(Membership.id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.role == "contact",
+                Membership.removed_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )

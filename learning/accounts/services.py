@@ -10,7 +10,13 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learning.accounts.models import GLOBAL_ROLES, LoginSession, PasswordResetToken, User
+from learning.accounts.models import (
+    GLOBAL_ROLES,
+    LoginSession,
+    Organisation,
+    PasswordResetToken,
+    User,
+)
 from learning.db import db, utcnow
 from learning.errors import DomainError
 from learning.mail import queue_mail
@@ -90,6 +96,8 @@ def create_user(
     check_password_rules(password)
     if get_user_by_email(email) is not None:
         raise AccountError("An account with this email already exists.")
+    if organisation_id and db.session.get(Organisation, organisation_id) is None:
+        raise AccountError("Unknown organisation.")
     user = User(
         email=email,
         display_name=name,
@@ -97,7 +105,7 @@ def create_user(
         global_role=global_role,
         language=language,
         timezone=timezone,
-        organisation_id=organisation_id,
+        organisation_id=organisation_id or None,
     )
     db.session.add(user)
     db.session.flush()

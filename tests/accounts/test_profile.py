@@ -126,4 +126,4 @@ def test_demo_is_safe_to_run_twice(app, runner):
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert "facilitator@example.org" in second.output
     with app.app_context():
-        assert db.session.scalar(select(func.count(User.id))) == 6
+        assert db.session.scalar(select(func.count(User.id))) == 8

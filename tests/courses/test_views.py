@@ -4,6 +4,7 @@ import markdown
 import pytest
 from sqlalchemy import select
 
+from learning.courses.loader import file_hash
 from learning.courses.models import Lesson
 from learning.db import db
 from tests.courses.test_sync import TINY_PNG, sync
@@ -23,7 +24,7 @@ def course_tree(app, runner, tmp_path):
     (course / "assets" / "dot.png").write_bytes(TINY_PNG)
     (course / "01-basics" / "01-first.nb.md").write_text(
         "---\ntitle: Første\nminutes: 5\noutcomes: [Forklare]\nsource_hash: "
-        f"{__import__('hashlib').sha256((course / '01-basics' / '01-first.md').read_bytes()).hexdigest()[:12]}"
+        f"{file_hash((course / '01-basics' / '01-first.md').read_bytes())[:12]}"
         "\n---\n## Start på norsk\n"
     )
     result = sync(runner, tmp_path)

@@ -46,6 +46,8 @@ def live_app(tmp_path_factory):
     app = create_app(Config)
     with app.app_context():
         db.create_all()
+    result = app.test_cli_runner().invoke(args=["courses", "sync"])
+    assert result.exit_code == 0, result.output
     return app
 
 

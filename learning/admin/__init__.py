@@ -1,0 +1,1 @@
+"""Administration: organisations, partnerships, user accounts and the audit log."""

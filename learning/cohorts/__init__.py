@@ -1,0 +1,1 @@
+"""Cohorts: partnerships, cohorts and memberships, invitations, schedules and live sessions."""
