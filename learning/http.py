@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -86,3 +88,15 @@ def register_http_hooks(app: Flask) -> None:
     app.after_request(_add_headers)
     app.after_request(_compress)
     app.jinja_env.globals["static_url"] = static_url
+
+
+def csrf_token_is_valid() -> bool:
+    """For views exempt from the global check so that an expired token can bring the form
+    back with what the user wrote, instead of a bare 400 page."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True

@@ -13,8 +13,12 @@ from learning.cohorts.models import (
     Partnership,
 )
 from learning.courses.models import Course, CourseAsset, Lesson, LessonTranslation, Module, Quiz
+from learning.progress.models import Certificate, LessonCompletion, ReminderSent
+from learning.quizzes.models import QuizAttempt, SelfAssessmentResponse, TaskSubmission
 
 __all__ = [
+    "Certificate", "LessonCompletion", "QuizAttempt", "ReminderSent", "SelfAssessmentResponse",
+    "TaskSubmission",
     "AuditEvent", "CalendarToken", "Cohort", "Course", "CourseAsset", "Invitation",
     "InvitationLink", "Lesson", "LessonTranslation", "LiveSession", "LoginSession", "Membership",
     "Module", "ModuleSchedule", "Organisation", "Partnership", "PasswordResetToken", "Quiz", "User",

@@ -172,3 +172,32 @@ def can_view_organisation_report(user: User) -> bool:
         )
         is not None
     )
+
+
+# --- Discussions ---------------------------------------------------------------------------
+
+
+def can_read_discussion(user: User, cohort: Cohort) -> bool:
+    return can_view_cohort(user, cohort)
+
+
+def can_post(user: User, cohort: Cohort) -> bool:
+    """Start threads, reply, report: active members of an active cohort."""
+    return can_take_part(user, cohort) or (is_admin(user) and cohort.status == "active")
+
+
+def can_moderate(user: User, cohort: Cohort) -> bool:
+    """Pin, lock, hide with a reason, read reports; never edit others' posts."""
+    return can_manage_cohort(user, cohort)
+
+
+def can_edit_post(user: User, post) -> bool:
+    """Only the author edits or deletes a post, and not once it is deleted."""
+    return bool(user.is_authenticated and post.author_id == user.id and post.deleted_at is None)
+
+
+def can_see_reflections(user: User, cohort: Cohort, mode: str, has_posted: bool) -> bool:
+    """With post-first reflections a learner sees others' answers only after posting."""
+    if mode != "post-first" or can_moderate(user, cohort):
+        return can_read_discussion(user, cohort)
+    return has_posted and can_read_discussion(user, cohort)

@@ -1,6 +1,6 @@
 """Site-wide pages: the home page and the health check."""
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -15,7 +15,7 @@ bp = Blueprint("site", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("site/home.html")
+    return redirect(url_for("progress.my_learning"))
 
 
 @bp.route("/healthz")

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -104,4 +105,13 @@ class ProfileFieldsMixin:
 
 
 class ProfileForm(ProfileFieldsMixin, FlaskForm):
+    email_notifications = SelectField(
+        "Emails about posts, replies and mentions",
+        choices=[
+            SelectChoice("immediately", "One email for each, at once"),
+            SelectChoice("digest", "One daily digest"),
+            SelectChoice("never", "No emails (see them on the site)"),
+        ],
+    )
+    email_reminders = BooleanField("Email me when work is due or overdue")
     submit = SubmitField("Save profile")

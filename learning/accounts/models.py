@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learning.db import db, utcnow
 
 GLOBAL_ROLES = ("admin", "facilitator", "none")
+# How a user wants notifications by email: each at once, one daily digest, or none.
+EMAIL_NOTIFICATIONS = ("immediately", "digest", "never")
 
 
 class Organisation(db.Model):
@@ -31,6 +33,9 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("global_role IN ('admin', 'facilitator', 'none')", name="global_role"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(
+            "email_notifications IN ('immediately', 'digest', 'never')", name="email_notifications"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +48,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     global_role: Mapped[str] = mapped_column(String(20), default="none")
     is_active: Mapped[bool] = mapped_column(default=True)
+    email_notifications: Mapped[str] = mapped_column(String(20), default="immediately")
+    email_reminders: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

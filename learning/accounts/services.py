@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learning.accounts.models import (
+    EMAIL_NOTIFICATIONS,
     GLOBAL_ROLES,
     LoginSession,
     Organisation,
@@ -255,10 +256,23 @@ def set_password(user: User, new: str) -> None:
     user.password_hash = _hash_password(new)
 
 
-def update_profile(user: User, display_name: str, language: str, timezone: str) -> None:
+def update_profile(
+    user: User,
+    display_name: str,
+    language: str,
+    timezone: str,
+    email_notifications: str | None = None,
+    email_reminders: bool | None = None,
+) -> None:
     user.display_name = _check_profile(display_name, language, timezone)
     user.language = language
     user.timezone = timezone
+    if email_notifications is not None:
+        if email_notifications not in EMAIL_NOTIFICATIONS:
+            raise AccountError("Unknown choice for notification emails.")
+        user.email_notifications = email_notifications
+    if email_reminders is not None:
+        user.email_reminders = email_reminders
 
 
 def request_password_reset(email: str) -> None:

@@ -144,7 +144,12 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, form.display_name.data, form.language.data, form.timezone.data
+                current_user,
+                form.display_name.data,
+                form.language.data,
+                form.timezone.data,
+                email_notifications=form.email_notifications.data,
+                email_reminders=form.email_reminders.data,
             )
         except services.AccountError as error:
             db.session.rollback()

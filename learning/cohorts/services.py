@@ -727,3 +727,21 @@ def next_lesson(user: User, cohort: Cohort, plan: list[ScheduledModule]) -> Less
         .order_by(Lesson.position)
         .limit(1)
     )
+
+
+def upcoming_sessions(user: User, limit: int = 5) -> list[tuple[LiveSession, Cohort]]:
+    """The user's next live sessions across their active cohorts (one query)."""
+    rows = db.session.execute(
+        select(LiveSession, Cohort)
+        .join(Cohort, LiveSession.cohort_id == Cohort.id)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.removed_at.is_(None),
+            Cohort.status == "active",
+            LiveSession.starts_at >= utcnow() - timedelta(hours=2),
+        )
+        .order_by(LiveSession.starts_at)
+        .limit(limit)
+    ).all()
+    return [(session, cohort) for session, cohort in rows]

@@ -26,9 +26,12 @@ from learning.cohorts.forms import (
 from learning.cohorts.invitations_csv import parse_invitation_csv
 from learning.courses import services as courses
 from learning.db import db, utcnow
+from learning.discussions import services as discussions
 from learning.errors import DomainError
 from learning.extensions import limiter
 from learning.permissions import access
+from learning.progress import services as progress
+from learning.quizzes import services as quizzes
 
 bp = Blueprint("cohorts", __name__)
 
@@ -76,6 +79,9 @@ def home(slug: str):
         members=services.members(cohort),
         first_lessons=first_lessons,
         next_lesson=services.next_lesson(current_user, cohort, plan),
+        announcements=discussions.announcements_for(cohort),
+        module_quizzes=quizzes.quizzes_by_module(cohort.course_id),
+        certificate=progress.certificate_for(current_user, cohort),
     )
 
 
@@ -86,16 +92,16 @@ def lesson(slug: str, lesson_id: int):
     found = courses.get_lesson(cohort.course, lesson_id)
     if found is None:
         abort(404)
-    entry = next((e for e in services.schedule(cohort) if e.module.id == found.module_id), None)
-    if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
-        abort(404)
-    outline = courses.course_outline(cohort.course)
-    released = {e.module.id for e in services.schedule(cohort)
+    plan = services.schedule(cohort)
+    readable = {e.module.id for e in plan
                 if permissions.can_view_module(current_user, cohort, e.opens_at)}  # fmt: skip
-    readable = [e for e in outline if e.module_id in released]
+    if found.module_id not in readable:
+        abort(404)
+    outline = [e for e in courses.course_outline(cohort.course) if e.module_id in readable]
     page = courses.lesson_page(
-        cohort.course, found, readable, request.args.get("lang"), current_user.language
+        cohort.course, found, outline, request.args.get("lang"), current_user.language
     )
+    learner = permissions.has_own_progress(current_user, cohort)
     return render_template(
         "cohorts/lesson.html",
         cohort=cohort,
@@ -105,7 +111,44 @@ def lesson(slug: str, lesson_id: int):
                                           lang=lang),
         back_url=url_for("cohorts.home", slug=slug),
         back_label=cohort.name,
+        reflection=discussions.reflection_context(current_user, cohort, found),
+        is_learner=learner,
+        is_complete=learner and progress.is_lesson_complete(current_user, cohort, found),
+        task_history=quizzes.task_history(current_user, cohort, found)
+        if learner and found.task else [],
+        module_quiz=quizzes.quizzes_by_module(cohort.course_id).get(found.module_id)
+        if page.next is None or page.next.module_id != found.module_id else None,
     )  # fmt: skip
+
+
+@bp.route("/cohorts/<slug>/lessons/<int:lesson_id>/complete", methods=["POST"])
+@access("login")
+def complete_lesson(slug: str, lesson_id: int):
+    cohort = _cohort_or_404(slug)
+    found = courses.get_lesson(cohort.course, lesson_id)
+    entry = next((e for e in services.schedule(cohort)
+                  if found is not None and e.module.id == found.module_id), None)  # fmt: skip
+    if (entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at)
+            or not permissions.has_own_progress(current_user, cohort)):  # fmt: skip
+        abort(404)
+    if not permissions.can_take_part(current_user, cohort):
+        flash("This cohort is archived: progress can no longer change.", "error")
+        return redirect(url_for("cohorts.lesson", slug=slug, lesson_id=lesson_id))
+    progress.mark_complete(current_user, cohort, found)
+    certificate = progress.award_if_complete(current_user, cohort)
+    db.session.commit()
+    if certificate is not None and request.form.get("certificate_seen") != "1":
+        flash("You have completed the course. Your certificate is ready.", "success")
+    else:
+        flash("Marked as complete.", "success")
+    outline = courses.course_outline(cohort.course)
+    position = next((i for i, e in enumerate(outline) if e.id == found.id), None)
+    following = (
+        outline[position + 1] if position is not None and position + 1 < len(outline) else None
+    )
+    if following is not None and following.module_id == found.module_id:
+        return redirect(url_for("cohorts.lesson", slug=slug, lesson_id=following.id))
+    return redirect(url_for("cohorts.lesson", slug=slug, lesson_id=lesson_id))
 
 
 @bp.route("/cohorts/<slug>/members")

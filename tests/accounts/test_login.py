@@ -18,7 +18,7 @@ def test_login_and_logout(client, make_user, login):
     user = make_user(name="Sita Sharma")
     response = login(user)
     assert response.status_code == 302
-    assert "Sita Sharma" in client.get("/").get_data(as_text=True)
+    assert "Sita Sharma" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
     response = client.post("/account/logout")
     assert response.status_code == 302

@@ -28,7 +28,8 @@ def test_login_and_logout(live_app, live_server, page, assert_accessible):
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Welcome, Wanjiru Kamau").wait_for()
+    page.get_by_role("heading", name="My learning").wait_for()
+    assert page.get_by_text("Hello, Wanjiru Kamau.").is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Account").click()

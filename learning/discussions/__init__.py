@@ -1,0 +1,1 @@
+"""Discussions: cohort threads and posts, reflections, announcements, moderation, notifications."""

@@ -1,0 +1,1 @@
+"""Progress: lesson completion, completion rules, dashboards, certificates and reminders."""

@@ -1,0 +1,1 @@
+"""Quizzes: taking and grading knowledge checks, applied tasks, and the pre/post self-assessment."""
