@@ -10,8 +10,11 @@ from learning.accounts import services as accounts
 from learning.accounts.models import Organisation, User
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort, Partnership
-from learning.courses.models import Course
+from learning.courses.models import Course, Lesson
 from learning.db import db, utcnow
+from learning.progress import services as progress
+from learning.progress.models import LessonCompletion
+from learning.quizzes import services as quizzes
 
 DEMO_PASSWORD = "exchange-demo-2026"  # noqa: S105 - demo accounts on a local machine only
 DEMO_COURSE = "before-you-go"
@@ -89,6 +92,58 @@ def _demo_cohort(users: dict[str, User], partnerships: list[Partnership]) -> Coh
     return cohort
 
 
+def _answers(quiz, right: bool) -> dict:
+    """Responses that pass (or fail) a quiz, from its own answer key."""
+    responses = {}
+    for question in quiz.questions:
+        if question["kind"] == "short":
+            responses[question["key"]] = question["answers"][0] if right else "?"
+        else:
+            keys = [o["key"] for o in question["options"] if o["is_correct"] == right]
+            responses[question["key"]] = keys if question["kind"] == "multiple" else keys[:1]
+    return responses
+
+
+def _demo_progress(cohort: Cohort, users: dict[str, User]) -> None:
+    """Varied progress, so the dashboards show something real (only on the first run)."""
+    if db.session.scalar(
+        select(LessonCompletion.id).where(LessonCompletion.cohort_id == cohort.id)
+    ):
+        return
+    plan = progress.plans_for([cohort])[cohort.id]
+    module_ids = [module_id for module_id, _title in plan.modules]
+    quizzes_by_module = quizzes.quizzes_by_module(cohort.course_id)
+    lessons = [i for i in plan.items if i.kind == "lesson"]
+    # How far each participant got: lessons done and whether they passed the first quizzes.
+    journeys = {
+        "participant@example.org": (9, [True, True]),
+        "participant2@example.org": (5, [False, True]),
+        "participant3@example.org": (4, [False]),
+        "participant5@example.org": (2, []),
+        "participant4@example.org": (0, []),
+    }
+    for email, (lesson_count, quiz_results) in journeys.items():
+        user = users[email]
+        for item in lessons[:lesson_count]:
+            progress.mark_complete(user, cohort, db.session.get(Lesson, item.id))
+        for module_id, passed in zip(module_ids, quiz_results, strict=False):
+            quiz = quizzes_by_module.get(module_id)
+            attempts = [passed] if passed else [False]
+            if quiz is not None:
+                for number, right in enumerate(attempts, start=1):
+                    quizzes.submit_attempt(user, cohort, quiz, number, quiz.source_hash,
+                                           _answers(quiz, right))  # fmt: skip
+        definition = cohort.course.self_assessment
+        if definition:
+            ratings = {
+                f"item-{item['id']}": str(1 + (lesson_count + n) % 4)
+                for n, item in enumerate(definition["items"])
+                if item["type"] != "text"
+            }
+            ratings["item-learning-goals"] = "Learn how decisions are made; share our methods."
+            quizzes.save_self_assessment(user, cohort, cohort.course, "start", ratings)
+
+
 def seed_demo() -> tuple[list[tuple[str, str]], Cohort | None]:
     """Create what is missing; returns (email, role) of every demo login, and the cohort."""
     organisations = [_organisation(name, country) for name, country in ORGANISATIONS]
@@ -106,6 +161,8 @@ def seed_demo() -> tuple[list[tuple[str, str]], Cohort | None]:
         users[email] = user
         logins.append((email, role if role != "none" else (cohort_role or "none")))
     cohort = _demo_cohort(users, partnerships)
+    if cohort is not None:
+        _demo_progress(cohort, users)
     # Nobody is waiting for demo mails.
     db.session.info.pop("outbox", None)
     return logins, cohort
