@@ -66,11 +66,13 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 # Benchmarks (bench/README.md): `flask courses sync` of a generated 200-lesson tree, cold and
-# warm (also on PostgreSQL when TEST_DATABASE_URL is set), then the lesson reader under wrk
+# warm (also on PostgreSQL when TEST_DATABASE_URL is set), the cohort dashboard for 300
+# learners x 40 items (SQLite and PostgreSQL), then the lesson reader under wrk
 # against a bare view. They report targets; they do not fail on a miss.
 bench: $(VENV)/.installed-runtime
 	@command -v wrk >/dev/null || (echo "Install wrk: apt-get install -y wrk" && exit 1)
 	$(BIN)/python -m bench.sync_bench $${TEST_DATABASE_URL:+--database-url "$$TEST_DATABASE_URL"}
+	$(BIN)/python -m bench.dashboard_bench $${TEST_DATABASE_URL:+--database-url "$$TEST_DATABASE_URL"}
 	$(BIN)/python -m bench.lesson_bench
 
 clean:

@@ -5,7 +5,7 @@ Views and templates ask these functions and nothing else. Anything a user may no
 answers 404, exactly like a missing id.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 
@@ -156,11 +156,18 @@ def can_view_progress_of(
     )
 
 
-def can_view_organisation_report(user: User) -> bool:
-    """Contacts (in any active cohort) see their organisation's participants across cohorts."""
+def can_view_organisation_report(user: User, active_roles: Iterable[str] | None = None) -> bool:
+    """Contacts (in any active cohort) see their organisation's participants across cohorts.
+
+    `active_roles`: the user's roles in their cohorts when the caller has them already.
+    """
     if not user.is_authenticated or user.organisation_id is None:
         return False
-    return is_admin(user) or (
+    if is_admin(user):
+        return True
+    if active_roles is not None:
+        return "contact" in active_roles
+    return (
         db.session.scalar(
             select(Membership.id)
             .where(

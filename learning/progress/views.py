@@ -37,6 +37,8 @@ def my_learning():
     return render_template(
         "progress/my_learning.html", journey=journey, any_cohort=bool(summaries),
         sessions=cohorts.upcoming_sessions(current_user),
+        sees_organisation=permissions.can_view_organisation_report(
+            current_user, [s.role for s in summaries]),
     )  # fmt: skip
 
 
@@ -49,6 +51,22 @@ def _filters():
     }  # fmt: skip
 
 
+# One matrix cell per status: a symbol, and the status in words for screen readers (text,
+# not colour alone). Built once: 300 learners x 40 items is 12,000 cells per page.
+_CELLS = {
+    # Fixed strings, no user text: safe to mark as HTML.
+    status: Markup(  # noqa: S704
+        f'<td class="{status.replace(" ", "-")}">{symbol}'
+        f'<span class="visually-hidden"> {status}</span></td>'
+    )
+    for status, symbol in (("done", "✓"), ("behind", "!"), ("open", "·"), ("not open", ""))
+}
+
+
+def matrix_cells(statuses: list[str]) -> Markup:
+    return Markup("").join(_CELLS[status] for status in statuses)
+
+
 @bp.route("/cohorts/<slug>/progress")
 @access("login")
 def dashboard(slug: str):
@@ -58,7 +76,7 @@ def dashboard(slug: str):
     # Our own SVG with every label escaped by learning.charts.
     chart = Markup(completion_chart(data.module_chart, "Learners who completed each module"))  # noqa: S704
     return render_template("progress/dashboard.html", cohort=cohort, data=data, chart=chart,
-                           filters=filters)  # fmt: skip
+                           filters=filters, matrix_cells=matrix_cells)  # fmt: skip
 
 
 @bp.route("/cohorts/<slug>/progress.csv")
