@@ -51,6 +51,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+    # The cookie only holds the login token: no need to re-sign and resend it on every page.
+    # Idle sessions still end server-side (LOGIN_SESSION_IDLE_DAYS).
+    SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
     TRUST_PROXY = _bool("TRUST_PROXY")

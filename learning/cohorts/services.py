@@ -29,7 +29,7 @@ from learning.cohorts.models import (
     ModuleSchedule,
     Partnership,
 )
-from learning.courses.models import Course, Lesson, Module
+from learning.courses.models import Course, Module
 from learning.db import db, utcnow
 from learning.errors import DomainError
 from learning.mail import queue_mail
@@ -715,18 +715,11 @@ def calendar_for(user: User) -> str:
 # --- Reading in a cohort -------------------------------------------------------------------
 
 
-def next_lesson(user: User, cohort: Cohort, plan: list[ScheduledModule]) -> Lesson | None:
-    """The first lesson of the latest open module (progress refines this once it is tracked)."""
+def next_lesson(plan: list[ScheduledModule], first_lessons: dict[int, int]) -> int | None:
+    """The first lesson of the latest open module: where the cohort is now."""
     now = utcnow()
     open_modules = [entry.module.id for entry in plan if entry.is_open(now)]
-    if not open_modules:
-        return None
-    return db.session.scalar(
-        select(Lesson)
-        .where(Lesson.module_id == open_modules[-1], Lesson.archived_at.is_(None))
-        .order_by(Lesson.position)
-        .limit(1)
-    )
+    return first_lessons.get(open_modules[-1]) if open_modules else None
 
 
 def upcoming_sessions(user: User, limit: int = 5) -> list[tuple[LiveSession, Cohort]]:

@@ -78,7 +78,7 @@ def home(slug: str):
         sessions=services.live_sessions(cohort),
         members=services.members(cohort),
         first_lessons=first_lessons,
-        next_lesson=services.next_lesson(current_user, cohort, plan),
+        next_lesson=services.next_lesson(plan, first_lessons),
         announcements=discussions.announcements_for(cohort),
         module_quizzes=quizzes.quizzes_by_module(cohort.course_id),
         certificate=progress.certificate_for(current_user, cohort),

@@ -4,6 +4,7 @@ import hashlib
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,13 @@ class _CourseSync:
             row.synced_at = utcnow()
         db.session.flush()
         self.note(source.slug, is_new, changed)
+        before = (len(self.report.added), len(self.report.updated), len(self.report.archived))
         self.sync_assets(row)
         self.sync_modules(row)
+        after = (len(self.report.added), len(self.report.updated), len(self.report.archived))
+        if after != before:
+            # Anything in the course changed: readers' cached outlines must be rebuilt.
+            row.synced_at = utcnow()
 
     def self_assessment(self) -> dict[str, Any] | None:
         form = self.course.self_assessment
@@ -446,8 +452,22 @@ def get_course(slug: str) -> Course | None:
     )
 
 
+# Outlines change only when a sync changes the course, which moves course.synced_at; each
+# worker keeps the latest outline per course and rebuilds it when that stamp moves.
+_outlines: dict[int, tuple[datetime, list[OutlineEntry]]] = {}
+
+
 def course_outline(course: Course) -> list[OutlineEntry]:
-    """Every live lesson of the course in reading order, in one query."""
+    """Every live lesson of the course in reading order (one query, then cached)."""
+    cached = _outlines.get(course.id)
+    if cached is not None and cached[0] == course.synced_at:
+        return cached[1]
+    outline = _load_outline(course)
+    _outlines[course.id] = (course.synced_at, outline)
+    return outline
+
+
+def _load_outline(course: Course) -> list[OutlineEntry]:
     rows = db.session.execute(
         select(
             Lesson.id,

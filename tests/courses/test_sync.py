@@ -154,3 +154,19 @@ def test_the_fixture_tree_syncs_and_its_xss_lesson_is_neutralised(app, runner):
     assert "<script" in xss.source  # the source is kept as the author wrote it
     assert_inert(xss.html)
     assert all(row.html for row in rows.values())
+
+
+def test_a_sync_that_changes_a_lesson_renews_the_cached_outline(app, runner, tmp_path):
+    from learning.courses import services
+    from learning.courses.models import Course
+
+    course = write_course(tmp_path)
+    sync(runner, tmp_path)
+    with app.app_context():
+        row = db.session.scalar(select(Course))
+        assert [e.title for e in services.course_outline(row)] == ["First", "Second"]
+    (course / "01-basics" / "02-second.md").write_text(lesson("Second, retitled"))
+    sync(runner, tmp_path)
+    with app.app_context():
+        row = db.session.scalar(select(Course))
+        assert [e.title for e in services.course_outline(row)] == ["First", "Second, retitled"]
