@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from learning.db import db
 from learning.quizzes.models import QuizAttempt
-from tests.quizzes.conftest import sync_tree, write_tree
+from tests.quizzes.conftest import sync_tree
 
 WRONG = {"q-ingrid-s-idea": "1", "q-which-are-checks": ["1", "3"], "q-the-decimal": "4"}
 RIGHT = {"q-ingrid-s-idea": "2", "q-which-are-checks": ["1", "2"], "q-the-decimal": " 3,5 "}
@@ -61,6 +61,7 @@ def test_fail_read_feedback_retry_and_pass(app, client, learner_in_cohort):
 def test_options_are_shuffled_but_fixed_for_an_attempt(app, client, learner_in_cohort):
     _l, _f, cohort, ids = learner_in_cohort
     url = f"/cohorts/{cohort.slug}/quizzes/{ids['quiz']}"
+
     def order():
         page = client.get(url).get_data(as_text=True)
         return re.findall(r'id="(q-[\w-]+)"', page)
