@@ -61,6 +61,7 @@ class Config:
     LANGUAGES = ["en", "nb", "fr", "es", "pt"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     PASSWORD_RESET_MAX_AGE = 60 * 60
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     LOGIN_SESSION_IDLE_DAYS = 30

@@ -1,0 +1,112 @@
+"""The Norwegian bokmål (nb) catalog is complete, compiled, and used on real pages."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+NB_PO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.po"
+NB_MO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.mo"
+
+# A named placeholder, e.g. %(name)s or %(num)d; "%%" is a literal percent sign.
+PLACEHOLDER = re.compile(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
+def _read_po():
+    with NB_PO.open("rb") as f:
+        return read_po(f, locale="nb")
+
+
+def _messages():
+    return [m for m in _read_po() if m.id]
+
+
+def _pairs(message) -> list[tuple[str, str]]:
+    """(msgid, msgstr) pairs: nb has two plural forms, singular and plural."""
+    if isinstance(message.id, tuple):
+        singular, plural = message.id
+        strings = message.string
+        assert len(strings) == 2, f"nb needs two plural forms: {message.id!r}"
+        return [(singular, strings[0]), (plural, strings[1])]
+    return [(message.id, message.string)]
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def test_nb_catalog_has_messages():
+    assert len(_messages()) > 100
+
+
+def test_every_nb_message_is_translated_and_not_fuzzy():
+    untranslated = [m.id for m in _messages() if not all(string.strip() for _, string in _pairs(m))]
+    fuzzy = [m.id for m in _messages() if m.fuzzy]
+    assert untranslated == []
+    # Fuzzy entries are left out of the .mo, so they would show in English.
+    assert fuzzy == []
+
+
+def test_nb_translations_keep_placeholders():
+    wrong = [
+        (msgid, string)
+        for m in _messages()
+        for msgid, string in _pairs(m)
+        if _placeholders(msgid) != _placeholders(string)
+    ]
+    assert wrong == []
+
+
+def test_nb_translations_have_no_stray_percent_signs():
+    # Templates format every message with %, so a lone "%" must be written "%%".
+    wrong = [
+        string
+        for m in _messages()
+        for _, string in _pairs(m)
+        if "%" in PLACEHOLDER.sub("", string).replace("%%", "")
+    ]
+    assert wrong == []
+
+
+def _mo_messages(catalog) -> dict:
+    def frozen(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {(m.context, frozen(m.id)): frozen(m.string) for m in catalog}
+
+
+def test_nb_mo_is_compiled_from_the_current_po():
+    compiled = io.BytesIO()
+    write_mo(compiled, _read_po())
+    compiled.seek(0)
+    with NB_MO.open("rb") as f:
+        shipped = read_mo(f)
+    expected = read_mo(compiled)
+    assert _mo_messages(shipped) == _mo_messages(expected), (
+        "translations/nb/LC_MESSAGES/messages.mo is out of date: "
+        "run `.venv/bin/pybabel compile -d translations`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [("nb", "Kontoen din", "Your account"), ("en", "Your account", "Kontoen din")],
+)
+def test_profile_page_in_the_user_language(client, make_user, login, language, expected, absent):
+    user = make_user(language=language)
+    assert login(user).status_code == 302
+    response = client.get("/account/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"<h1>{expected}</h1>" in html
+    assert absent not in html
+
+
+def test_browser_language_is_used_before_log_in(client):
+    response = client.get("/account/login", headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"})
+    assert response.status_code == 200
+    assert "Glemt passordet?" in response.get_data(as_text=True)
