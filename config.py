@@ -46,6 +46,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute;20 per hour")
+    RATELIMIT_POSTS = os.environ.get("RATELIMIT_POSTS", "10 per minute")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

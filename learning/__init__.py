@@ -131,12 +131,14 @@ def _register_blueprints(app: Flask) -> None:
     from learning.admin.views import bp as admin_bp
     from learning.cohorts.views import bp as cohorts_bp
     from learning.courses.views import bp as courses_bp
+    from learning.discussions.views import bp as discussions_bp
     from learning.progress.views import bp as progress_bp
     from learning.quizzes.views import bp as quizzes_bp
     from learning.site import bp as site_bp
 
     for blueprint in (
         site_bp, accounts_bp, courses_bp, cohorts_bp, quizzes_bp, progress_bp, admin_bp,
+        discussions_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

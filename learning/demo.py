@@ -12,6 +12,8 @@ from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort, Partnership
 from learning.courses.models import Course, Lesson
 from learning.db import db, utcnow
+from learning.discussions import services as discussions
+from learning.discussions.models import Thread
 from learning.progress import services as progress
 from learning.progress.models import LessonCompletion
 from learning.quizzes import services as quizzes
@@ -144,6 +146,39 @@ def _demo_progress(cohort: Cohort, users: dict[str, User]) -> None:
             quizzes.save_self_assessment(user, cohort, cohort.course, "start", ratings)
 
 
+def _demo_discussion(cohort: Cohort, users: dict[str, User]) -> None:
+    """An announcement, a thread and a reflection conversation (only on the first run)."""
+    if db.session.scalar(select(Thread.id).where(Thread.cohort_id == cohort.id)):
+        return
+    facilitator = users["facilitator@example.org"]
+    discussions.announce(
+        facilitator, cohort, title="Welcome to the cohort", key=None,
+        body="Welcome, everyone! Our first live call is next week. Audio only is fine: "
+        "we share a written summary afterwards for those with slow connections.",
+    )  # fmt: skip
+    discussions.start_thread(
+        users["participant2@example.org"], cohort, title="Packing for Kathmandu in winter",
+        body="I travel in January. Colleagues who know Kathmandu: what do you wear at the "
+        "office when it is cold inside?",
+    )  # fmt: skip
+    first = db.session.scalar(
+        select(Lesson).where(Lesson.course_id == cohort.course_id, Lesson.reflection.is_not(None))
+        .order_by(Lesson.module_id, Lesson.position)
+    )  # fmt: skip
+    if first is not None:
+        post = discussions.reflect(
+            users["participant@example.org"], cohort, first,
+            "I hope to give what our network learned about community health visits, and to "
+            "receive new ways of planning work with young people. @Ingrid Berg, what do you "
+            "hope to learn in Kathmandu?",
+        )  # fmt: skip
+        discussions.reflect(
+            users["participant2@example.org"], cohort, first,
+            "Thank you, Sita. I hope to learn how your team builds trust with families. I can "
+            "offer our experience with digital youth surveys.", reply_to_id=post.id,
+        )  # fmt: skip
+
+
 def seed_demo() -> tuple[list[tuple[str, str]], Cohort | None]:
     """Create what is missing; returns (email, role) of every demo login, and the cohort."""
     organisations = [_organisation(name, country) for name, country in ORGANISATIONS]
@@ -163,6 +198,7 @@ def seed_demo() -> tuple[list[tuple[str, str]], Cohort | None]:
     cohort = _demo_cohort(users, partnerships)
     if cohort is not None:
         _demo_progress(cohort, users)
+        _demo_discussion(cohort, users)
     # Nobody is waiting for demo mails.
     db.session.info.pop("outbox", None)
     return logins, cohort

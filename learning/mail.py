@@ -77,6 +77,9 @@ def mail_text(message: EmailMessage) -> str:
 
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
+    # Releasing a savepoint fires after_commit too; only the real commit sends mail.
+    if session.in_nested_transaction():
+        return
     outbox = session.info.pop("outbox", None)
     if outbox:
         deliver(outbox)

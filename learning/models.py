@@ -13,6 +13,14 @@ from learning.cohorts.models import (
     Partnership,
 )
 from learning.courses.models import Course, CourseAsset, Lesson, LessonTranslation, Module, Quiz
+from learning.discussions.models import (
+    Notification,
+    Post,
+    PostRevision,
+    Report,
+    Thread,
+    ThreadRead,
+)
 from learning.progress.models import Certificate, LessonCompletion, ReminderSent
 from learning.quizzes.models import QuizAttempt, SelfAssessmentResponse, TaskSubmission
 
@@ -22,4 +30,5 @@ __all__ = [
     "AuditEvent", "CalendarToken", "Cohort", "Course", "CourseAsset", "Invitation",
     "InvitationLink", "Lesson", "LessonTranslation", "LiveSession", "LoginSession", "Membership",
     "Module", "ModuleSchedule", "Organisation", "Partnership", "PasswordResetToken", "Quiz", "User",
+    "Notification", "Post", "PostRevision", "Report", "Thread", "ThreadRead",
 ]  # fmt: skip

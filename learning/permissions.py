@@ -208,3 +208,27 @@ def can_see_reflections(user: User, cohort: Cohort, mode: str, has_posted: bool)
     if mode != "post-first" or can_moderate(user, cohort):
         return can_read_discussion(user, cohort)
     return has_posted and can_read_discussion(user, cohort)
+
+
+def can_announce(user: User, cohort: Cohort) -> bool:
+    """Announcements: facilitators of an active cohort; they are emailed to all members."""
+    return can_moderate(user, cohort) and can_post(user, cohort)
+
+
+def can_see_hidden_post(user: User, cohort: Cohort, post) -> bool:
+    """A hidden post stays readable for its author (with the reason) and the facilitators."""
+    return bool(user.is_authenticated and post.author_id == user.id) or can_moderate(user, cohort)
+
+
+def can_see_post_history(user: User, cohort: Cohort, post) -> bool:
+    return can_see_hidden_post(user, cohort, post)
+
+
+def can_report_post(user: User, cohort: Cohort, post) -> bool:
+    """Any member may report someone else's visible post."""
+    return (
+        can_post(user, cohort)
+        and post.author_id != user.id
+        and not post.is_hidden
+        and not post.is_deleted
+    )

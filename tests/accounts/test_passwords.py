@@ -180,3 +180,16 @@ def test_no_mail_when_the_transaction_rolls_back(app, make_user, sent_mail):
     assert sent_mail == []
     with app.app_context():
         assert db.session.scalar(select(PasswordResetToken)) is None
+
+
+def test_a_savepoint_does_not_send_the_mail_early(app, make_user, sent_mail):
+    from learning.accounts import services
+
+    user = make_user()
+    with app.app_context(), app.test_request_context():
+        services.request_password_reset(user.email)
+        with db.session.begin_nested():
+            pass
+        assert sent_mail == []
+        db.session.rollback()
+    assert sent_mail == []
