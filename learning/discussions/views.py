@@ -71,6 +71,13 @@ def _thread_or_404(cohort, thread_id: int) -> services.ThreadState:
     state = services.get_thread(cohort, thread_id, current_user)
     if state is None:
         abort(404)
+    lesson_id = state.thread.lesson_id
+    if lesson_id is not None:
+        # A reflection thread belongs to its lesson: closed while the module is not open.
+        module_id = state.thread.lesson.module_id
+        entry = next((e for e in cohorts.schedule(cohort) if e.module.id == module_id), None)
+        if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
+            abort(404)
     return state
 
 

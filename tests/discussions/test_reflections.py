@@ -1,8 +1,9 @@
 """Reflections: the lesson page shows the prompt and a form; one thread per cohort and lesson,
 created by the first answer; post-first hides the others' answers until one has posted."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from learning.courses.models import Lesson
 from learning.db import db
 from learning.discussions import services
 from learning.discussions.models import Post, Thread
@@ -142,3 +143,23 @@ def test_a_double_submitted_reflection_creates_one_post(app, world, client_for):
     assert reflect(sita, world, "first", "Once", key=key).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Post)) == 1
+
+
+def test_a_reflection_thread_of_an_unopened_module_is_closed_to_participants(
+    app, world, client_for
+):
+    with app.app_context():
+        db.session.execute(
+            update(Lesson).where(Lesson.slug == "third").values(reflection="Later prompt")
+        )
+        db.session.commit()
+    fac, sita = client_for(world.users["fac"]), client_for(world.users["sita"])
+    # The facilitator may read (and answer) ahead; module 2 opens in four days.
+    assert reflect(fac, world, "third", "A note for later.").status_code == 302
+    thread_id = next(t.id for t in threads(app) if t.lesson_id == world.lessons["third"])
+    url = f"/cohorts/{world.a.slug}/discussion/{thread_id}"
+    assert fac.get(url).status_code == 200
+    assert sita.get(url).status_code == 404
+    assert sita.post(f"{url}/reply", data={"body": "x"}).status_code == 404
+    listing = sita.get(f"/cohorts/{world.a.slug}/discussion/").get_data(as_text=True)
+    assert "A note for later." not in listing
