@@ -115,3 +115,16 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
     )
     email_reminders = BooleanField("Email me when work is due or overdue")
     submit = SubmitField("Save profile")
+
+
+class EraseForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired(), Length(max=200)],
+        description="To be sure it is you.",
+    )
+    confirm = BooleanField(
+        "I understand that my account, answers, tasks and certificates are deleted for good",
+        validators=[DataRequired("Tick the box to confirm.")],
+    )
+    submit = SubmitField("Erase my account and data")

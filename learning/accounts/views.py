@@ -1,7 +1,10 @@
 """Account pages: log in and out, forgotten password, profile, password and sessions."""
 
+import json
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,9 +16,10 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from learning.accounts import services
+from learning.accounts import privacy, services
 from learning.accounts.forms import (
     ChangePasswordForm,
+    EraseForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
@@ -189,3 +193,35 @@ def end_session(session_id: int):
     db.session.commit()
     flash("That session has been logged out.", "success")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/export.json")
+@access("login")
+def export_data():
+    """Everything we hold about you, as a file you can keep or take elsewhere."""
+    data = privacy.export_user_data(current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="exchange-learning-my-data.json"'},
+    )
+
+
+@bp.route("/erase", methods=["GET", "POST"])
+@access("login")
+@limiter.limit(_login_limit, methods=["POST"])
+def erase():
+    form = EraseForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.email, form.password.data) is None:
+            form.password.errors.append("Your password is not correct.")
+        else:
+            privacy.erase_user(current_user)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(
+                "Your account and your data are erased. Thank you for learning with us.", "success"
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/erase.html", form=form), 400 if form.errors else 200
