@@ -24,6 +24,7 @@ from learning.cohorts.forms import (
     choices,
 )
 from learning.cohorts.invitations_csv import parse_invitation_csv
+from learning.cohorts.lookups import cohort_or_404, open_module_or_404
 from learning.courses import services as courses
 from learning.db import db, utcnow
 from learning.discussions import services as discussions
@@ -34,15 +35,6 @@ from learning.progress import services as progress
 from learning.quizzes import services as quizzes
 
 bp = Blueprint("cohorts", __name__)
-
-
-def _cohort_or_404(slug: str, manage: bool = False):
-    cohort = services.get_cohort(slug)
-    if cohort is None or not permissions.can_view_cohort(current_user, cohort):
-        abort(404)
-    if manage and not permissions.can_manage_cohort(current_user, cohort):
-        abort(404)
-    return cohort
 
 
 def _organisation_choices(blank: str):
@@ -65,7 +57,7 @@ def index():
 @bp.route("/cohorts/<slug>/")
 @access("login")
 def home(slug: str):
-    cohort = _cohort_or_404(slug)
+    cohort = cohort_or_404(slug)
     plan = services.schedule(cohort)
     first_lessons: dict[int, int] = {}
     for entry in courses.course_outline(cohort.course):
@@ -88,7 +80,7 @@ def home(slug: str):
 @bp.route("/cohorts/<slug>/lessons/<int:lesson_id>")
 @access("login")
 def lesson(slug: str, lesson_id: int):
-    cohort = _cohort_or_404(slug)
+    cohort = cohort_or_404(slug)
     found = courses.get_lesson(cohort.course, lesson_id)
     if found is None:
         abort(404)
@@ -124,12 +116,10 @@ def lesson(slug: str, lesson_id: int):
 @bp.route("/cohorts/<slug>/lessons/<int:lesson_id>/complete", methods=["POST"])
 @access("login")
 def complete_lesson(slug: str, lesson_id: int):
-    cohort = _cohort_or_404(slug)
+    cohort = cohort_or_404(slug)
     found = courses.get_lesson(cohort.course, lesson_id)
-    entry = next((e for e in services.schedule(cohort)
-                  if found is not None and e.module.id == found.module_id), None)  # fmt: skip
-    if (entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at)
-            or not permissions.has_own_progress(current_user, cohort)):  # fmt: skip
+    open_module_or_404(cohort, found.module_id if found else None)
+    if not permissions.has_own_progress(current_user, cohort):
         abort(404)
     if not permissions.can_take_part(current_user, cohort):
         flash("This cohort is archived: progress can no longer change.", "error")
@@ -154,7 +144,7 @@ def complete_lesson(slug: str, lesson_id: int):
 @bp.route("/cohorts/<slug>/members")
 @access("login")
 def members(slug: str):
-    cohort = _cohort_or_404(slug)
+    cohort = cohort_or_404(slug)
     manage = permissions.can_manage_cohort(current_user, cohort)
     return render_template(
         "cohorts/members.html",
@@ -207,7 +197,7 @@ def create():
 @bp.route("/cohorts/<slug>/settings", methods=["GET", "POST"])
 @access("login")
 def settings(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     form = CohortForm(obj=cohort, course=cohort.course_id)
     _fill_cohort_form(form)
     if request.method == "GET":
@@ -235,7 +225,7 @@ def settings(slug: str):
 @bp.route("/cohorts/<slug>/status", methods=["POST"])
 @access("login")
 def set_status(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     form = StatusForm()
     if not form.validate_on_submit() or form.status.data not in ("draft", "active", "archived"):
         abort(400)
@@ -248,7 +238,7 @@ def set_status(slug: str):
 @bp.route("/cohorts/<slug>/schedule", methods=["GET", "POST"])
 @access("login")
 def schedule(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     plan = services.schedule(cohort)
     form, errors = ActionForm(), []
     if request.method == "POST":
@@ -291,7 +281,7 @@ def _read_schedule(plan) -> tuple[dict, list[str]]:
 @bp.route("/cohorts/<slug>/sessions", methods=["POST"])
 @access("login")
 def add_session(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     form = LiveSessionForm()
     if form.validate_on_submit():
         try:
@@ -318,7 +308,7 @@ def add_session(slug: str):
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/delete", methods=["POST"])
 @access("login")
 def delete_session(slug: str, session_id: int):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     session = services.get_live_session(cohort, session_id)
     if session is None:
         abort(404)
@@ -331,7 +321,7 @@ def delete_session(slug: str, session_id: int):
 @bp.route("/cohorts/<slug>/members/<int:membership_id>/role", methods=["POST"])
 @access("login")
 def change_role(slug: str, membership_id: int):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     membership = services.get_membership(cohort, membership_id)
     if membership is None:
         abort(404)
@@ -349,7 +339,7 @@ def change_role(slug: str, membership_id: int):
 @bp.route("/cohorts/<slug>/members/<int:membership_id>/remove", methods=["POST"])
 @access("login")
 def remove_member(slug: str, membership_id: int):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     membership = services.get_membership(cohort, membership_id)
     if membership is None:
         abort(404)
@@ -370,7 +360,7 @@ def remove_member(slug: str, membership_id: int):
 @bp.route("/cohorts/<slug>/invite", methods=["GET", "POST"])
 @access("login")
 def invite(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     form = InviteForm()
     form.organisation.choices = _organisation_choices("Let them choose")
     if form.validate_on_submit():
@@ -395,7 +385,7 @@ def invite(slug: str):
 @access("login")
 def invite_csv(slug: str):
     """Upload, then preview with an error per bad row; sending needs a second confirm."""
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     upload, confirm = CsvUploadForm(), CsvConfirmForm()
     if "content" in request.form:
         if not confirm.validate_on_submit():
@@ -430,7 +420,7 @@ def invite_csv(slug: str):
 @bp.route("/cohorts/<slug>/invitations/<int:invitation_id>/<action>", methods=["POST"])
 @access("login")
 def invitation_action(slug: str, invitation_id: int, action: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     invitation = services.get_invitation(cohort, invitation_id)
     if invitation is None or action not in ("resend", "revoke"):
         abort(404)
@@ -451,7 +441,7 @@ def invitation_action(slug: str, invitation_id: int, action: str):
 @bp.route("/cohorts/<slug>/link", methods=["GET", "POST"])
 @access("login")
 def join_link(slug: str):
-    cohort = _cohort_or_404(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     link = services.get_link(cohort)
     form = LinkForm(
         max_uses=link.max_uses if link else None,

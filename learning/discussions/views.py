@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 
 from learning import permissions
 from learning.cohorts import services as cohorts
+from learning.cohorts.lookups import open_module_or_404
 from learning.courses import services as courses
 from learning.db import db
 from learning.discussions import services
@@ -74,10 +75,7 @@ def _thread_or_404(cohort, thread_id: int) -> services.ThreadState:
     lesson_id = state.thread.lesson_id
     if lesson_id is not None:
         # A reflection thread belongs to its lesson: closed while the module is not open.
-        module_id = state.thread.lesson.module_id
-        entry = next((e for e in cohorts.schedule(cohort) if e.module.id == module_id), None)
-        if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
-            abort(404)
+        open_module_or_404(cohort, state.thread.lesson.module_id)
     return state
 
 
@@ -343,11 +341,8 @@ def report_post(slug: str, post_id: int):
 def reflect(slug: str, lesson_id: int):
     cohort = _cohort_or_404(slug)
     lesson = courses.get_lesson(cohort.course, lesson_id)
-    entry = next((e for e in cohorts.schedule(cohort)
-                  if lesson is not None and e.module.id == lesson.module_id), None)  # fmt: skip
-    if (entry is None or not lesson.reflection
-            or not permissions.can_view_module(current_user, cohort, entry.opens_at)
-            or not permissions.can_post(current_user, cohort)):  # fmt: skip
+    open_module_or_404(cohort, lesson.module_id if lesson else None)
+    if not lesson.reflection or not permissions.can_post(current_user, cohort):
         abort(404)
     form = ReflectionForm()
     if form.validate_on_submit():

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from learning import audit, permissions
 from learning.charts import completion_chart
 from learning.cohorts import services as cohorts
+from learning.cohorts.lookups import cohort_or_404
 from learning.db import db
 from learning.exports import csv_response_text
 from learning.permissions import access
@@ -15,15 +16,6 @@ from learning.progress import services
 from learning.progress.certificates import certificate_pdf
 
 bp = Blueprint("progress", __name__)
-
-
-def _cohort(slug: str, manage: bool = False):
-    cohort = cohorts.get_cohort(slug)
-    if cohort is None or not permissions.can_view_cohort(current_user, cohort):
-        abort(404)
-    if manage and not permissions.can_manage_cohort(current_user, cohort):
-        abort(404)
-    return cohort
 
 
 @bp.route("/learning")
@@ -70,7 +62,7 @@ def matrix_cells(statuses: list[str]) -> Markup:
 @bp.route("/cohorts/<slug>/progress")
 @access("login")
 def dashboard(slug: str):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     filters = _filters()
     data = services.cohort_progress(cohort, **filters)
     # Our own SVG with every label escaped by learning.charts.
@@ -82,7 +74,7 @@ def dashboard(slug: str):
 @bp.route("/cohorts/<slug>/progress.csv")
 @access("login")
 def dashboard_csv(slug: str):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     data = services.cohort_progress(cohort, **_filters())
     header = ["name", "email", "organisation", "role", "percent", "behind", "last activity"]
     header += [item.title for item in data.plan.items]
@@ -104,7 +96,7 @@ def dashboard_csv(slug: str):
 @bp.route("/cohorts/<slug>/progress/<int:user_id>")
 @access("login")
 def learner(slug: str, user_id: int):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     membership = next((m for m in cohorts.members(cohort) if m.user_id == user_id), None)
     if membership is None or not permissions.can_view_progress_of(
         current_user, cohort, membership.user, membership.role
@@ -136,7 +128,7 @@ def organisation():
 
 
 def _own_certificate(slug: str):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     certificate = services.certificate_for(current_user, cohort)
     if certificate is None:
         abort(404)

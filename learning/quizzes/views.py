@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from learning import permissions
 from learning.charts import before_after_chart
-from learning.cohorts import services as cohorts
+from learning.cohorts.lookups import cohort_or_404, open_module_or_404
 from learning.courses import services as courses
 from learning.db import db
 from learning.errors import DomainError
@@ -20,23 +20,12 @@ from learning.quizzes import grading, services
 bp = Blueprint("quizzes", __name__)
 
 
-def _cohort(slug: str, manage: bool = False):
-    cohort = cohorts.get_cohort(slug)
-    if cohort is None or not permissions.can_view_cohort(current_user, cohort):
-        abort(404)
-    if manage and not permissions.can_manage_cohort(current_user, cohort):
-        abort(404)
-    return cohort
-
-
 def _quiz(cohort, quiz_id: int):
     """The quiz, only when its module is open to this user."""
     quiz = services.get_quiz(cohort, quiz_id)
     if quiz is None:
         abort(404)
-    entry = next((e for e in cohorts.schedule(cohort) if e.module.id == quiz.module_id), None)
-    if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
-        abort(404)
+    open_module_or_404(cohort, quiz.module_id)
     return quiz
 
 
@@ -64,7 +53,7 @@ def _quiz_page(cohort, quiz, *, answers=None, message=None, status=200):
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>")
 @access("login")
 def quiz(slug: str, quiz_id: int):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     return _quiz_page(cohort, _quiz(cohort, quiz_id))
 
 
@@ -72,7 +61,7 @@ def quiz(slug: str, quiz_id: int):
 @access("login")
 @csrf.exempt  # checked below, so an expired token brings the answers back instead of a 400
 def submit(slug: str, quiz_id: int):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     quiz = _quiz(cohort, quiz_id)
     if not (permissions.has_own_progress(current_user, cohort)
             and permissions.can_take_part(current_user, cohort)):  # fmt: skip
@@ -107,7 +96,7 @@ def submit(slug: str, quiz_id: int):
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>/attempts/<int:attempt_id>")
 @access("login")
 def attempt(slug: str, quiz_id: int, attempt_id: int):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     quiz = _quiz(cohort, quiz_id)
     found = services.get_attempt(current_user, cohort, quiz, attempt_id)
     if found is None:
@@ -123,7 +112,7 @@ def attempt(slug: str, quiz_id: int, attempt_id: int):
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>/report")
 @access("login")
 def report(slug: str, quiz_id: int):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     quiz = _quiz(cohort, quiz_id)
     return render_template(
         "quizzes/report.html", cohort=cohort, quiz=quiz, report=services.quiz_report(cohort, quiz)
@@ -133,7 +122,7 @@ def report(slug: str, quiz_id: int):
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>/report.csv")
 @access("login")
 def report_csv(slug: str, quiz_id: int):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     quiz = _quiz(cohort, quiz_id)
     data = services.quiz_report(cohort, quiz)
     rows = [
@@ -163,16 +152,14 @@ def _lesson(cohort, lesson_id: int):
     lesson = courses.get_lesson(cohort.course, lesson_id)
     if lesson is None:
         abort(404)
-    entry = next((e for e in cohorts.schedule(cohort) if e.module.id == lesson.module_id), None)
-    if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
-        abort(404)
+    open_module_or_404(cohort, lesson.module_id)
     return lesson
 
 
 @bp.route("/cohorts/<slug>/lessons/<int:lesson_id>/task", methods=["POST"])
 @access("login")
 def submit_task(slug: str, lesson_id: int):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     lesson = _lesson(cohort, lesson_id)
     if not lesson.task or not (permissions.has_own_progress(current_user, cohort)
                                and permissions.can_take_part(current_user, cohort)):  # fmt: skip
@@ -193,7 +180,7 @@ def submit_task(slug: str, lesson_id: int):
 @bp.route("/cohorts/<slug>/tasks")
 @access("login")
 def tasks(slug: str):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     return render_template(
         "quizzes/tasks.html", cohort=cohort, submissions=services.tasks_to_review(cohort)
     )
@@ -202,7 +189,7 @@ def tasks(slug: str):
 @bp.route("/cohorts/<slug>/tasks/<int:submission_id>/review", methods=["POST"])
 @access("login")
 def review_task(slug: str, submission_id: int):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     submission = services.get_submission(cohort, submission_id)
     if submission is None:
         abort(404)
@@ -227,7 +214,7 @@ def review_task(slug: str, submission_id: int):
 @bp.route("/cohorts/<slug>/self-assessment/<moment>", methods=["GET", "POST"])
 @access("login")
 def self_assessment(slug: str, moment: str):
-    cohort = _cohort(slug)
+    cohort = cohort_or_404(slug)
     definition = cohort.course.self_assessment
     if not definition or moment not in definition["when"]:
         abort(404)
@@ -266,7 +253,7 @@ def self_assessment(slug: str, moment: str):
 @bp.route("/cohorts/<slug>/self-assessment-summary")
 @access("login")
 def self_assessment_summary(slug: str):
-    cohort = _cohort(slug, manage=True)
+    cohort = cohort_or_404(slug, manage=True)
     return render_template(
         "quizzes/self_assessment_summary.html", cohort=cohort,
         summary=services.cohort_self_assessment_summary(cohort),
