@@ -3,8 +3,9 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -66,9 +67,17 @@ def _configure_logging() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from learning import permissions
+    from learning.accounts.models import GLOBAL_ROLE_LABELS
+    from learning.cohorts.models import (
+        COHORT_STATUS_LABELS,
+        ROLE_LABELS,
+        invitation_status_label,
+    )
     from learning.db import db
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
     from learning.markup import sanitised_html
+    from learning.progress.rules import STATUS_LABELS
+    from learning.quizzes.models import TASK_STATUS_LABELS
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "learning" / "migrations"), render_as_batch=True)
@@ -76,13 +85,21 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.localize_callback = str  # the flash message in the visitor's language
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale() or "en"),
         format_datetime=format_datetime,
         format_date=format_date,
         format_when=format_when,
+        # Stored values (roles, statuses) in the reader's language: {{ ROLE_LABELS[m.role] }}.
+        ROLE_LABELS=ROLE_LABELS,
+        GLOBAL_ROLE_LABELS=GLOBAL_ROLE_LABELS,
+        COHORT_STATUS_LABELS=COHORT_STATUS_LABELS,
+        TASK_STATUS_LABELS=TASK_STATUS_LABELS,
+        PROGRESS_STATUS_LABELS=STATUS_LABELS,
+        invitation_status_label=invitation_status_label,
     )
     app.jinja_env.filters.update(sanitised_html=sanitised_html, language_name=language_name)
     # Templates ask the same predicates as the views, so a button and its check agree.
@@ -113,6 +130,8 @@ def language_name(code: str) -> str:
 def _select_locale() -> str | None:
     from flask import current_app
 
+    if not has_request_context():  # a CLI command or a job: the default language (English)
+        return None
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
@@ -120,6 +139,8 @@ def _select_locale() -> str | None:
 
 
 def _select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user.is_authenticated:
         return current_user.timezone
     return None

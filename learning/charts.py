@@ -1,4 +1,6 @@
-"""Accessible SVG charts drawn on the server: no JavaScript, a full text alternative in each."""
+"""Accessible SVG charts drawn on the server: no JavaScript, a full text alternative in each.
+
+The words are in the reader's language inside a request, else English."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import textwrap
 from collections.abc import Sequence
 from fractions import Fraction
 from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
 
 # Fills keep at least 3:1 contrast against white (WCAG 1.4.11), text far more.
 BEFORE_COLOUR = "#b35c00"
@@ -48,40 +52,50 @@ def before_after_chart(
 
     def describe(value: int | None) -> str:
         if value is None:
-            return "not answered"
+            return _("not answered")
         label = scale[value - 1] if 1 <= value <= len(scale) else ""
         return f"{value} ({label})" if label else str(value)
 
-    summary = f"Ratings from 1 to {top}"
+    summary = _("Ratings from 1 to %(top)s.", top=top)
     if scale:
-        summary = f"Ratings from 1 ({scale[0]}) to {top} ({scale[-1]})"
-    lines = [f"{summary}."] + [
-        f"{label}: before {describe(before)}, after {describe(after)}."
+        summary = _(
+            "Ratings from 1 (%(lowest)s) to %(top)s (%(highest)s).",
+            lowest=scale[0], top=top, highest=scale[-1],
+        )  # fmt: skip
+    lines = [summary] + [
+        _(
+            "%(statement)s: before %(before)s, after %(after)s.",
+            statement=label,
+            before=describe(before),
+            after=describe(after),
+        )  # fmt: skip
         for label, before, after in items
     ]
     if not items:
-        lines.append("No statements yet.")
+        lines.append(_("No statements yet."))
 
     body: list[str] = [
         f'<defs><pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
         ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
         f'<rect width="3" height="6" fill="{BEFORE_COLOUR}"/></pattern></defs>',
-        _swatch(LABEL_X, 8, f"url(#{prefix}-hatch)", BEFORE_COLOUR, "Before"),
-        _swatch(LABEL_X + 100, 8, AFTER_COLOUR, AFTER_COLOUR, "After"),
+        _swatch(LABEL_X, 8, f"url(#{prefix}-hatch)", BEFORE_COLOUR, _("Before")),
+        _swatch(LABEL_X + 100, 8, AFTER_COLOUR, AFTER_COLOUR, _("After")),
     ]
     y = 66
     rows_top = y - 16
     for label, before, after in items:
         body.append(_label(label, y))
         for offset, value, name, fill, colour in (
-            (0, before, "before", f"url(#{prefix}-hatch)", BEFORE_COLOUR),
-            (BAR_HEIGHT + 6, after, "after", AFTER_COLOUR, AFTER_COLOUR),
+            # TRANSLATORS: the name at the end of a bar: the rating before the course.
+            (0, before, _("before"), f"url(#{prefix}-hatch)", BEFORE_COLOUR),
+            # TRANSLATORS: the name at the end of a bar: the rating after the course.
+            (BAR_HEIGHT + 6, after, _("after"), AFTER_COLOUR, AFTER_COLOUR),
         ):
             bar_y = y - 12 + offset
             if value is None:
                 body.append(
                     f'<text x="{BAR_X + 4}" y="{bar_y + 11}" fill="{MUTED_COLOUR}"'
-                    f' font-style="italic">{name}: not answered</text>'
+                    f' font-style="italic">{escape(name)}: {escape(_("not answered"))}</text>'
                 )
                 continue
             width = _num(BAR_MAX * min(max(value, 0), top) / top)
@@ -89,7 +103,7 @@ def before_after_chart(
                 f'<rect x="{BAR_X}" y="{bar_y}" width="{width}" height="{BAR_HEIGHT}"'
                 f' fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
                 f'<text x="{_num(BAR_X + float(width) + 6)}" y="{bar_y + 11}">'
-                f"{name} {escape(str(value))}</text>"
+                f"{escape(name)} {escape(str(value))}</text>"
             )
         y += max(_line_count(label) * LINE, 2 * BAR_HEIGHT + 6) + 16
     rows_bottom = y - 12
@@ -115,7 +129,10 @@ def before_after_chart(
 def completion_chart(rows: Sequence[tuple[str, float]], title: str) -> str:
     """Horizontal bars of percent complete per module, the percent printed after each bar."""
     prefix = _prefix("completion", title, rows)
-    lines = [f"{label}: {_percent(value)}% complete." for label, value in rows]
+    lines = [
+        _("%(module)s: %(percent)s%% complete.", module=label, percent=_percent(value))
+        for label, value in rows
+    ]
     body: list[str] = []
     y = 20
     for label, value in rows:
@@ -131,8 +148,8 @@ def completion_chart(rows: Sequence[tuple[str, float]], title: str) -> str:
         )
         y += max(_line_count(label) * LINE, BAR_HEIGHT + 2) + 12
     if not rows:
-        lines.append("No modules yet.")
-        body.append(f'<text x="{LABEL_X}" y="{y}">No modules yet.</text>')
+        lines.append(_("No modules yet."))
+        body.append(f'<text x="{LABEL_X}" y="{y}">{escape(_("No modules yet."))}</text>')
         y += LINE
     return _svg(prefix, title, " ".join(lines), y, body)
 

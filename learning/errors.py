@@ -3,7 +3,9 @@
 import logging
 import time
 
+from babel.numbers import format_decimal
 from flask import Flask, g, render_template, request
+from flask_babel import get_locale
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +21,12 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The action is not permitted for this user (views answer 404)."""
+
+
+def format_count(number: int) -> str:
+    """A number for a message to the user, grouped as the reader's language does it:
+    10,000 in English, 10 000 in bokmål. English outside a request."""
+    return format_decimal(number, locale=get_locale() or "en")
 
 
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500, 503)

@@ -8,6 +8,13 @@ import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
+from learning.accounts.models import User
+from learning.cohorts.models import Membership
+from learning.db import db
+from tests.conftest import PASSWORD
+from tests.progress.test_progress import dashboard_world  # noqa: F401 - fixture
+from tests.quizzes.conftest import cohort_for, trees  # noqa: F401 - fixtures of dashboard_world
+
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 NB_PO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.po"
 NB_MO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.mo"
@@ -110,3 +117,54 @@ def test_browser_language_is_used_before_log_in(client):
     response = client.get("/account/login", headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"})
     assert response.status_code == 200
     assert "Glemt passordet?" in response.get_data(as_text=True)
+
+
+def test_nb_user_sees_translated_form_labels_and_flash_messages(client, make_user, login):
+    login(make_user(language="nb"))
+    page = client.get("/account/").get_data(as_text=True)
+    assert '<label for="timezone">Tidssone</label>' in page
+    assert 'type="submit" value="Lagre profilen"' in page
+    assert "Time zone" not in page and "Save profile" not in page
+
+    data = {"display_name": "Kari", "language": "nb", "timezone": "Europe/Oslo"}
+    saved = client.post("/account/", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Profilen din er lagret." in saved and "Your profile is saved." not in saved
+
+    refused = client.post("/account/", data=data | {"timezone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert "Velg en tidssone fra listen." in refused.get_data(as_text=True)
+
+
+# A matrix cell: its status as a class (always English), then in words for screen readers.
+CELL = re.compile(r'<td class="[a-z-]+">[^<]*<span class="visually-hidden"> ([^<]+)</span>')
+
+
+def test_progress_dashboard_shows_status_words_in_the_user_language(
+    app,
+    client,
+    login,
+    make_user,
+    dashboard_world,  # noqa: F811 - the fixture imported above
+):
+    facilitator, _learners, _contact, cohort, _ids, _orgs = dashboard_world
+    colleague = make_user(role="facilitator")
+    with app.app_context():
+        db.session.get(User, facilitator.id).language = "nb"
+        db.session.add(Membership(cohort_id=cohort.id, user_id=colleague.id, role="facilitator"))
+        db.session.commit()
+    login(facilitator)
+    page = client.get(f"/cohorts/{cohort.slug}/progress").get_data(as_text=True)
+    words = set(CELL.findall(page))
+    assert {"ferdig", "forsinket", "ikke åpnet ennå"} <= words
+    assert words <= {"ferdig", "forsinket", "åpen", "ikke åpnet ennå"}
+    assert '<td class="behind">!<span class="visually-hidden"> forsinket</span></td>' in page
+    assert "Oppgave: Plan" in page and "Task: " not in page
+
+    # The cells are cached per language: an English colleague still reads English.
+    english = app.test_client()
+    english.post("/account/login", data={"email": colleague.email, "password": PASSWORD})
+    page = english.get(f"/cohorts/{cohort.slug}/progress").get_data(as_text=True)
+    words = set(CELL.findall(page))
+    assert {"done", "behind", "not open"} <= words
+    assert not words & {"ferdig", "forsinket", "åpen", "ikke åpnet ennå"}
+    assert "Task: Plan" in page

@@ -1,6 +1,8 @@
 """Account forms: login, password reset, password change and profile."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -46,57 +48,59 @@ def language_choices(codes: list[str]) -> list[SelectChoice]:
 
 def _valid_timezone(form, field) -> None:
     if not services.is_valid_timezone(field.data or ""):
-        raise ValidationError("Choose a time zone from the list.")
+        raise ValidationError(_("Choose a time zone from the list."))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
-    submit = SubmitField("Log in")
+    submit = SubmitField(_l("Log in"))
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
     )
-    submit = SubmitField("Send reset link")
+    submit = SubmitField(_l("Send reset link"))
 
 
 class NewPasswordMixin:
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=services.PASSWORD_MIN, max=services.PASSWORD_MAX)],
-        description=f"At least {services.PASSWORD_MIN} characters. A few words make a good one.",
+        description=_l(
+            "At least %(num)s characters. A few words make a good one.", num=services.PASSWORD_MIN
+        ),
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    submit = SubmitField("Set new password")
+    submit = SubmitField(_l("Set new password"))
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField("Change password")
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Change password"))
 
 
 class ProfileFieldsMixin:
     display_name = StringField(
-        "Name",
+        _l("Name"),
         validators=[DataRequired(), Length(max=services.NAME_MAX)],
-        description="Shown to the members of your cohorts.",
+        description=_l("Shown to the members of your cohorts."),
     )
-    language = SelectField("Language", choices=language_choices(list(LANGUAGE_NAMES)))
+    language = SelectField(_l("Language"), choices=language_choices(list(LANGUAGE_NAMES)))
     timezone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         validators=[_valid_timezone],
         validate_choice=False,
-        description="Dates and times are shown in this time zone.",
+        description=_l("Dates and times are shown in this time zone."),
     )
 
     def set_choices(self) -> None:
@@ -106,25 +110,25 @@ class ProfileFieldsMixin:
 
 class ProfileForm(ProfileFieldsMixin, FlaskForm):
     email_notifications = SelectField(
-        "Emails about posts, replies and mentions",
+        _l("Emails about posts, replies and mentions"),
         choices=[
-            SelectChoice("immediately", "One email for each, at once"),
-            SelectChoice("digest", "One daily digest"),
-            SelectChoice("never", "No emails (see them on the site)"),
+            SelectChoice("immediately", _l("One email for each, at once")),
+            SelectChoice("digest", _l("One daily digest")),
+            SelectChoice("never", _l("No emails (see them on the site)")),
         ],
     )
-    email_reminders = BooleanField("Email me when work is due or overdue")
-    submit = SubmitField("Save profile")
+    email_reminders = BooleanField(_l("Email me when work is due or overdue"))
+    submit = SubmitField(_l("Save profile"))
 
 
 class EraseForm(FlaskForm):
     password = PasswordField(
-        "Your password",
+        _l("Your password"),
         validators=[DataRequired(), Length(max=200)],
-        description="To be sure it is you.",
+        description=_l("To be sure it is you."),
     )
     confirm = BooleanField(
-        "I understand that my account, answers, tasks and certificates are deleted for good",
-        validators=[DataRequired("Tick the box to confirm.")],
+        _l("I understand that my account, answers, tasks and certificates are deleted for good"),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
     )
-    submit = SubmitField("Erase my account and data")
+    submit = SubmitField(_l("Erase my account and data"))

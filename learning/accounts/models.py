@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learning.db import db, utcnow
 
 GLOBAL_ROLES = ("admin", "facilitator", "none")
+# The roles as shown to people; the English value stays the stored key.
+GLOBAL_ROLE_LABELS = {
+    # TRANSLATORS: a user's site-wide role: an administrator.
+    "admin": _l("admin"),
+    # TRANSLATORS: a user's site-wide role: may create and run cohorts.
+    "facilitator": _l("facilitator"),
+    # TRANSLATORS: a user's site-wide role: no special rights.
+    "none": _l("none"),
+}
 # How a user wants notifications by email: each at once, one daily digest, or none.
 EMAIL_NOTIFICATIONS = ("immediately", "digest", "never")
 

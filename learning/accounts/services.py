@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +38,10 @@ class AccountError(DomainError):
     pass
 
 
+class EmailTaken(AccountError):
+    """An account with this email exists already."""
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -61,17 +66,19 @@ def _hash_token(token: str) -> str:
 def _check_profile(display_name: str, language: str, timezone: str) -> str:
     name = clean_line(display_name)
     if not name or len(name) > NAME_MAX:
-        raise AccountError(f"A name needs 1 to {NAME_MAX} characters.")
+        raise AccountError(_("A name needs 1 to %(max)s characters.", max=NAME_MAX))
     if language not in current_app.config["LANGUAGES"]:
-        raise AccountError("Unknown language.")
+        raise AccountError(_("Unknown language."))
     if not is_valid_timezone(timezone):
-        raise AccountError("Unknown time zone.")
+        raise AccountError(_("Unknown time zone."))
     return name
 
 
 def check_password_rules(password: str) -> None:
     if not PASSWORD_MIN <= len(password or "") <= PASSWORD_MAX:
-        raise AccountError(f"A password needs {PASSWORD_MIN} to {PASSWORD_MAX} characters.")
+        raise AccountError(
+            _("A password needs %(min)s to %(max)s characters.", min=PASSWORD_MIN, max=PASSWORD_MAX)
+        )
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -90,15 +97,15 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if not email or len(email) > EMAIL_MAX or "@" not in email:
-        raise AccountError("Enter a valid email address.")
+        raise AccountError(_("Enter a valid email address."))
     if global_role not in GLOBAL_ROLES:
-        raise AccountError("Unknown role.")
+        raise AccountError(_("Unknown role."))
     name = _check_profile(display_name, language, timezone)
     check_password_rules(password)
     if get_user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists.")
+        raise EmailTaken(_("An account with this email already exists."))
     if organisation_id and db.session.get(Organisation, organisation_id) is None:
-        raise AccountError("Unknown organisation.")
+        raise AccountError(_("Unknown organisation."))
     user = User(
         email=email,
         display_name=name,
@@ -246,7 +253,7 @@ def revoke_other_sessions(user: User, keep_token: str | None) -> None:
 
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:
     if not check_password_hash(user.password_hash, current or ""):
-        raise AccountError("Your current password is not correct.")
+        raise AccountError(_("Your current password is not correct."))
     set_password(user, new)
     revoke_other_sessions(user, keep_token)
 
@@ -269,7 +276,7 @@ def update_profile(
     user.timezone = timezone
     if email_notifications is not None:
         if email_notifications not in EMAIL_NOTIFICATIONS:
-            raise AccountError("Unknown choice for notification emails.")
+            raise AccountError(_("Unknown choice for notification emails."))
         user.email_notifications = email_notifications
     if email_reminders is not None:
         user.email_reminders = email_reminders
@@ -311,7 +318,7 @@ def find_reset_token(token: str) -> PasswordResetToken | None:
 def reset_password(token: str, new: str) -> User:
     reset = find_reset_token(token)
     if reset is None:
-        raise AccountError("This reset link is invalid, used or expired.")
+        raise AccountError(_("This reset link is invalid, used or expired."))
     check_password_rules(new)
     # Mark used with a guarded UPDATE so two simultaneous submissions cannot both use it.
     claimed = db.session.execute(
@@ -320,7 +327,7 @@ def reset_password(token: str, new: str) -> User:
         .values(used_at=utcnow())
     )
     if claimed.rowcount != 1:
-        raise AccountError("This reset link is invalid, used or expired.")
+        raise AccountError(_("This reset link is invalid, used or expired."))
     set_password(reset.user, new)
     revoke_other_sessions(reset.user, keep_token=None)
     return reset.user

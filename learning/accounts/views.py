@@ -14,6 +14,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from learning.accounts import privacy, services
@@ -33,7 +35,7 @@ from learning.permissions import access
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 SESSION_KEY = "login_token"
-LOGIN_FAILED = "That email and password do not match an account."
+LOGIN_FAILED = _l("That email and password do not match an account.")
 
 
 def _login_limit() -> str:
@@ -70,7 +72,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append(LOGIN_FAILED)
+            form.password.errors.append(str(LOGIN_FAILED))
         else:
             sign_in(user)
             db.session.commit()
@@ -86,7 +88,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have logged out.", "success")
+    flash(_("You have logged out."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -117,7 +119,10 @@ def reset_password(token: str):
             db.session.rollback()
             return render_template("accounts/reset_invalid.html"), 400
         db.session.commit()
-        flash(f"Your password is changed, {user.display_name}. Log in with it now.", "success")
+        flash(
+            _("Your password is changed, %(name)s. Log in with it now.", name=user.display_name),
+            "success",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
 
@@ -160,7 +165,7 @@ def profile():
             form.display_name.errors.append(str(error))
             return _account_page(profile_form=form, status=400)
         db.session.commit()
-        flash("Your profile is saved.", "success")
+        flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return _account_page(profile_form=form, status=400 if form.errors else 200)
 
@@ -180,7 +185,10 @@ def change_password():
             form.current.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Your password is changed. Your other sessions have been logged out.", "success")
+            flash(
+                _("Your password is changed. Your other sessions have been logged out."),
+                "success",
+            )
             return redirect(url_for("accounts.profile"))
     return _account_page(password_form=form, status=400)
 
@@ -191,7 +199,7 @@ def end_session(session_id: int):
     if not services.revoke_login_session(current_user, session_id):
         abort(404)
     db.session.commit()
-    flash("That session has been logged out.", "success")
+    flash(_("That session has been logged out."), "success")
     return redirect(url_for("accounts.profile"))
 
 
@@ -214,14 +222,15 @@ def erase():
     form = EraseForm()
     if form.validate_on_submit():
         if services.authenticate(current_user.email, form.password.data) is None:
-            form.password.errors.append("Your password is not correct.")
+            form.password.errors.append(_("Your password is not correct."))
         else:
             privacy.erase_user(current_user)
             db.session.commit()
             logout_user()
             session.clear()
             flash(
-                "Your account and your data are erased. Thank you for learning with us.", "success"
+                _("Your account and your data are erased. Thank you for learning with us."),
+                "success",
             )
             return redirect(url_for("accounts.login"))
     return render_template("accounts/erase.html", form=form), 400 if form.errors else 200

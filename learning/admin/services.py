@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,12 +25,12 @@ def organisations() -> list[Organisation]:
 def add_organisation(actor: User, name: str, country: str) -> Organisation:
     name, country = clean_line(name), clean_line(country)
     if not name or not country:
-        raise AdminError("An organisation needs a name and a country.")
+        raise AdminError(_("An organisation needs a name and a country."))
     exists = db.session.scalar(
         select(Organisation).where(Organisation.name == name, Organisation.country == country)
     )
     if exists:
-        raise AdminError(f"{name} ({country}) exists already.")
+        raise AdminError(_("%(name)s (%(country)s) exists already.", name=name, country=country))
     organisation = Organisation(name=name, country=country)
     db.session.add(organisation)
     db.session.flush()
@@ -53,14 +54,14 @@ def add_partnership(
 ) -> Partnership:  # fmt: skip
     name = clean_line(name)
     if not name:
-        raise AdminError("A partnership needs a name.")
+        raise AdminError(_("A partnership needs a name."))
     members = [o for o in organisations() if o.id in set(organisation_ids)]
     if len(members) < 2:
-        raise AdminError("A partnership joins two or more organisations.")
+        raise AdminError(_("A partnership joins two or more organisations."))
     if starts_on and ends_on and ends_on < starts_on:
-        raise AdminError("The end date must be on or after the start date.")
+        raise AdminError(_("The end date must be on or after the start date."))
     if db.session.scalar(select(Partnership).where(Partnership.name == name)):
-        raise AdminError(f"A partnership called {name} exists already.")
+        raise AdminError(_("A partnership called %(name)s exists already.", name=name))
     partnership = Partnership(
         name=name, organisations=members, starts_on=starts_on, ends_on=ends_on
     )
@@ -84,16 +85,16 @@ def get_user(user_id: int) -> User | None:
 
 def set_active(actor: User, user: User, is_active: bool) -> None:
     if user.id == actor.id and not is_active:
-        raise AdminError("You cannot deactivate your own account.")
+        raise AdminError(_("You cannot deactivate your own account."))
     user.is_active = is_active
     audit.record(actor, "user.activate" if is_active else "user.deactivate", user)
 
 
 def set_global_role(actor: User, user: User, role: str) -> None:
     if role not in GLOBAL_ROLES:
-        raise AdminError("Unknown role.")
+        raise AdminError(_("Unknown role."))
     if user.id == actor.id and role != "admin":
-        raise AdminError("You cannot remove your own admin role.")
+        raise AdminError(_("You cannot remove your own admin role."))
     old, user.global_role = user.global_role, role
     audit.record(actor, "user.role", user, old=old, new=role)
 

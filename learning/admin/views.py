@@ -1,6 +1,8 @@
 """Admin pages: organisations, partnerships, users, the audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField, SubmitField
@@ -16,17 +18,17 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    country = StringField("Country", validators=[DataRequired(), Length(max=100)])
-    submit = SubmitField("Add organisation")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(_l("Country"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Add organisation"))
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    organisations = SelectMultipleField("Organisations (two or more)", coerce=int)
-    starts_on = DateField("Starts", validators=[Optional()])
-    ends_on = DateField("Ends", validators=[Optional()])
-    submit = SubmitField("Add partnership")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    organisations = SelectMultipleField(_l("Organisations (two or more)"), coerce=int)
+    starts_on = DateField(_l("Starts"), validators=[Optional()])
+    ends_on = DateField(_l("Ends"), validators=[Optional()])
+    submit = SubmitField(_l("Add partnership"))
 
 
 @bp.route("/")
@@ -57,7 +59,7 @@ def organisations():
             submitted.name.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("admin.organisations"))
     page = render_template(
         "admin/organisations.html", org_form=org_form, partnership_form=partnership_form,
@@ -88,7 +90,7 @@ def update_user(user_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{user.display_name} is updated.", "success")
+        flash(_("%(name)s is updated.", name=user.display_name), "success")
     return redirect(url_for("admin.users"))
 
 

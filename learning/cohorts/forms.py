@@ -1,5 +1,8 @@
 """Cohort forms: cohort details, schedule, live sessions, invitations, join link, sign-up."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -28,36 +31,36 @@ def choices(pairs) -> list[SelectChoice]:
 
 ROLE_CHOICES = choices(
     [
-        ("participant", "Participant"),
-        ("contact", "Contact"),
-        ("facilitator", "Facilitator"),
+        ("participant", _l("Participant")),
+        ("contact", _l("Contact")),
+        ("facilitator", _l("Facilitator")),
     ]
 )
 
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[DataRequired(), Length(max=200)],
-        description="For example: Before you go, spring 2027.",
+        description=_l("For example: Before you go, spring 2027."),
     )
-    course = SelectField("Course", coerce=int)
-    starts_on = DateField("Start date", validators=[DataRequired()])
-    ends_on = DateField("End date", validators=[DataRequired()])
+    course = SelectField(_l("Course"), coerce=int)
+    starts_on = DateField(_l("Start date"), validators=[DataRequired()])
+    ends_on = DateField(_l("End date"), validators=[DataRequired()])
     timezone = SelectField(
-        "Time zone of the cohort",
+        _l("Time zone of the cohort"),
         validate_choice=False,
-        description="Module release dates are midnight in this time zone.",
+        description=_l("Module release dates are midnight in this time zone."),
     )
     partnerships = SelectMultipleField(
-        "Partnerships", coerce=int, description="Hold Ctrl or Cmd to choose several."
+        _l("Partnerships"), coerce=int, description=_l("Hold Ctrl or Cmd to choose several.")
     )
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Save cohort")
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save cohort"))
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValidationError("The end date must be on or after the start date.")
+            raise ValidationError(_("The end date must be on or after the start date."))
 
 
 class ActionForm(FlaskForm):
@@ -69,66 +72,74 @@ class StatusForm(FlaskForm):
 
 
 class LiveSessionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
-        "Starts (cohort time zone)", validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Starts (cohort time zone)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
     )
     duration = IntegerField(
-        "Duration in minutes", default=60, validators=[DataRequired(), NumberRange(min=5, max=600)]
+        _l("Duration in minutes"),
+        default=60,
+        validators=[DataRequired(), NumberRange(min=5, max=600)],
     )
     join_url = URLField(
-        "Join link",
+        "Join link",  # the label is set in __init__
         validators=[Optional(), Length(max=500)],
-        description="The video call link, starting with https://",
+        description=_l("The video call link, starting with https://"),
     )
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Add live session")
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Add live session"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The video call's link, which some languages name apart from the cohort's join link.
+        self.join_url.label.text = pgettext("live session", "Join link")
 
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+        _l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default="participant")
-    organisation = SelectField("Organisation", coerce=int, validate_choice=True)
-    submit = SubmitField("Send invitation")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="participant")
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Send invitation"))
 
 
 class CsvUploadForm(FlaskForm):
     file = FileField(
-        "CSV file",
-        validators=[FileRequired("Choose a CSV file.")],
-        description="Columns: email, name, organisation, role. "
-        "Comma or semicolon separated, UTF-8.",
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose a CSV file."))],
+        description=_l(
+            "Columns: email, name, organisation, role. Comma or semicolon separated, UTF-8."
+        ),
     )
-    submit = SubmitField("Check the file")
+    submit = SubmitField(_l("Check the file"))
 
 
 class CsvConfirmForm(FlaskForm):
     content = HiddenField(validators=[DataRequired()])
-    submit = SubmitField("Send all invitations")
+    submit = SubmitField(_l("Send all invitations"))
 
 
 class LinkForm(FlaskForm):
     max_uses = IntegerField(
-        "Cap (most people who can join with it)",
+        _l("Cap (most people who can join with it)"),
         validators=[Optional(), NumberRange(min=1, max=10000)],
-        description="Leave empty for no cap.",
+        description=_l("Leave empty for no cap."),
     )
     expires_on = DateField(
-        "Expires after", validators=[Optional()], description="Leave empty for no expiry."
+        _l("Expires after"), validators=[Optional()], description=_l("Leave empty for no expiry.")
     )
-    is_enabled = BooleanField("The link works")
-    submit = SubmitField("Save link settings")
+    is_enabled = BooleanField(_l("The link works"))
+    submit = SubmitField(_l("Save link settings"))
 
 
 class SignUpForm(NewPasswordMixin, ProfileFieldsMixin, FlaskForm):
-    organisation = SelectField("Organisation", coerce=int, validate_choice=True)
-    submit = SubmitField("Create account and join")
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Create account and join"))
 
 
 class LinkSignUpForm(SignUpForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+        _l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
     )

@@ -1,7 +1,7 @@
 """Parsing an uploaded invitation CSV (email, name, organisation, role) into checked rows.
 
 Pure: no database. Every bad row gets a message with its line; the caller imports all rows
-or none.
+or none. The messages are in the reader's language inside a request, else English.
 """
 
 import csv
@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from learning.markup import clean_line
 
@@ -34,7 +35,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
 
 
 def _decode(data: bytes) -> str | None:
@@ -53,12 +56,12 @@ def parse_invitation_csv(
 ) -> tuple[list[InvitationRow], list[RowError]]:
     """`organisations` maps lower-cased organisation names to ids."""
     if not data.strip():
-        return [], [RowError(0, "The file is empty.")]
+        return [], [RowError(0, _("The file is empty."))]
     if len(data) > MAX_BYTES:
-        return [], [RowError(0, f"The file is larger than {MAX_BYTES // 1024} KB.")]
+        return [], [RowError(0, _("The file is larger than %(size)s KB.", size=MAX_BYTES // 1024))]
     text = _decode(data)
     if text is None:
-        return [], [RowError(0, "The file is not text. Save it as CSV (UTF-8) and try again.")]
+        return [], [RowError(0, _("The file is not text. Save it as CSV (UTF-8) and try again."))]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -67,14 +70,17 @@ def parse_invitation_csv(
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except (StopIteration, csv.Error):
-        return [], [RowError(0, "The file has no header row.")]
+        return [], [RowError(0, _("The file has no header row."))]
     missing = [column for column in ("email", "name") if column not in header]
     if missing:
         return [], [
             RowError(
                 1,
-                "The header row must name the columns email, name, organisation and role "
-                f"(missing: {', '.join(missing)}).",
+                _(
+                    "The header row must name the columns email, name, organisation and role "
+                    "(missing: %(columns)s).",
+                    columns=", ".join(missing),
+                ),
             )
         ]
     index = {column: header.index(column) for column in COLUMNS if column in header}
@@ -88,7 +94,7 @@ def parse_invitation_csv(
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) + len(errors) >= MAX_ROWS:
-                return [], [RowError(0, f"The file has more than {MAX_ROWS} rows.")]
+                return [], [RowError(0, _("The file has more than %(max)s rows.", max=MAX_ROWS))]
 
             def cell(column: str, record=record) -> str:
                 position = index.get(column)
@@ -104,23 +110,32 @@ def parse_invitation_csv(
                 email = validate_email(raw_email, check_deliverability=False).normalized.lower()
             except EmailNotValidError:
                 email = raw_email.lower()
-                problems.append(f"{raw_email!r} is not a valid email address")
+                problems.append(_("%(email)s is not a valid email address", email=repr(raw_email)))
             name = clean_line(cell("name"))
             if not name:
-                problems.append("the name is empty")
+                problems.append(_("the name is empty"))
             elif len(name) > 100:
-                problems.append("the name is longer than 100 characters")
+                problems.append(_("the name is longer than 100 characters"))
             organisation_name = clean_line(cell("organisation"))
             organisation_id = None
             if organisation_name:
                 organisation_id = organisations.get(organisation_name.lower())
                 if organisation_id is None:
-                    problems.append(f"unknown organisation {organisation_name!r}")
+                    problems.append(
+                        _("unknown organisation %(name)s", name=repr(organisation_name))
+                    )
             role = (cell("role") or default_role).lower()
             if role not in ROLES:
-                problems.append(f"unknown role {role!r} (use participant, contact or facilitator)")
+                problems.append(
+                    _(
+                        "unknown role %(role)s (use participant, contact or facilitator)",
+                        role=repr(role),
+                    )
+                )
             if email in seen:
-                problems.append(f"{email} is already on line {seen[email]}")
+                problems.append(
+                    _("%(email)s is already on line %(line)s", email=email, line=seen[email])
+                )
             else:
                 seen[email] = line
             if problems:
@@ -130,7 +145,9 @@ def parse_invitation_csv(
                     InvitationRow(line, email, name, organisation_id, organisation_name, role)
                 )
     except csv.Error as error:
-        return [], [RowError(reader.line_num, f"The file is not valid CSV ({error}).")]
+        return [], [
+            RowError(reader.line_num, _("The file is not valid CSV (%(error)s).", error=error))
+        ]
     if not rows and not errors:
-        errors.append(RowError(0, "The file has a header but no rows."))
+        errors.append(RowError(0, _("The file has a header but no rows.")))
     return rows, errors

@@ -3,6 +3,8 @@ module schedules, live sessions and calendar feed tokens."""
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -21,6 +23,35 @@ from learning.db import db, utcnow
 
 COHORT_ROLES = ("participant", "contact", "facilitator")
 COHORT_STATUSES = ("draft", "active", "archived")
+
+# Roles and statuses as shown to people, for templates and messages ("(contact)",
+# "X is now facilitator."). The English value stays the stored key and CSS class.
+ROLE_LABELS = {
+    "participant": _l("participant"),
+    "contact": _l("contact"),
+    "facilitator": _l("facilitator"),
+}
+COHORT_STATUS_LABELS = {
+    # TRANSLATORS: the status of a cohort that is being prepared.
+    "draft": _l("draft"),
+    # TRANSLATORS: the status of a cohort that is running.
+    "active": _l("active"),
+    # TRANSLATORS: the status of a cohort that has ended.
+    "archived": _l("archived"),
+}
+
+
+def invitation_status_label(status: str) -> str:
+    """An invitation's status in the reader's language (a context of its own: an accepted
+    invitation is not an accepted task)."""
+    labels = {
+        "pending": pgettext("invitation status", "pending"),
+        "accepted": pgettext("invitation status", "accepted"),
+        "revoked": pgettext("invitation status", "revoked"),
+        "expired": pgettext("invitation status", "expired"),
+    }
+    return labels.get(status, status)
+
 
 partnership_organisations = Table(
     "partnership_organisations",

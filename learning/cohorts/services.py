@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -83,11 +84,11 @@ def _unique_slug(name: str) -> str:
 def _check_cohort_fields(name: str, starts_on: date, ends_on: date, timezone: str) -> str:
     name = clean_line(name)
     if not name or len(name) > 200:
-        raise CohortError("A cohort needs a name of 1 to 200 characters.")
+        raise CohortError(_("A cohort needs a name of 1 to 200 characters."))
     if ends_on < starts_on:
-        raise CohortError("The end date must be on or after the start date.")
+        raise CohortError(_("The end date must be on or after the start date."))
     if not accounts.is_valid_timezone(timezone):
-        raise CohortError("Unknown time zone.")
+        raise CohortError(_("Unknown time zone."))
     return name
 
 
@@ -149,7 +150,7 @@ def update_cohort(
 
 def set_status(actor: User, cohort: Cohort, status: str) -> None:
     if status not in ("draft", "active", "archived"):
-        raise CohortError("Unknown status.")
+        raise CohortError(_("Unknown status."))
     cohort.status = status
     audit.record(actor, f"cohort.{status}", cohort, cohort_id=cohort.id)
 
@@ -257,9 +258,9 @@ def update_schedule(
     modules = {m.id for m in _live_modules(cohort.course_id)}
     for module_id, (opens_on, due_on) in dates.items():
         if module_id not in modules:
-            raise CohortError("That module is not part of this cohort's course.")
+            raise CohortError(_("That module is not part of this cohort's course."))
         if due_on is not None and due_on < opens_on:
-            raise CohortError("A module cannot be due before it opens.")
+            raise CohortError(_("A module cannot be due before it opens."))
         plan = plans.get(module_id)
         if plan is None:
             plan = ModuleSchedule(cohort_id=cohort.id, module_id=module_id)
@@ -287,11 +288,11 @@ def live_sessions(cohort: Cohort) -> list[LiveSession]:
 def _check_session(title: str, duration: int, join_url: str) -> str:
     title = clean_line(title)
     if not title or len(title) > 200:
-        raise CohortError("A live session needs a title of 1 to 200 characters.")
+        raise CohortError(_("A live session needs a title of 1 to 200 characters."))
     if not 5 <= duration <= 600:
-        raise CohortError("A live session lasts 5 to 600 minutes.")
+        raise CohortError(_("A live session lasts 5 to 600 minutes."))
     if join_url and not re.match(r"^https?://[^\s]+$", join_url):
-        raise CohortError("The join link must start with https:// or http://.")
+        raise CohortError(_("The join link must start with https:// or http://."))
     return title
 
 
@@ -365,7 +366,7 @@ def get_membership(cohort: Cohort, membership_id: int) -> Membership | None:
 def add_member(cohort: Cohort, user: User, role: str) -> Membership:
     """Join (or rejoin after removal); an active member keeps their current role."""
     if role not in COHORT_ROLES:
-        raise CohortError("Unknown role.")
+        raise CohortError(_("Unknown role."))
     membership = db.session.scalar(
         select(Membership).where(Membership.cohort_id == cohort.id, Membership.user_id == user.id)
     )
@@ -382,7 +383,7 @@ def add_member(cohort: Cohort, user: User, role: str) -> Membership:
 
 def change_role(actor: User, membership: Membership, role: str) -> None:
     if role not in COHORT_ROLES:
-        raise CohortError("Unknown role.")
+        raise CohortError(_("Unknown role."))
     _keep_a_facilitator(membership, new_role=role)
     old, membership.role = membership.role, role
     audit.record(
@@ -411,7 +412,7 @@ def _keep_a_facilitator(membership: Membership, new_role: str | None) -> None:
         )
     )
     if not others:
-        raise CohortError("A cohort needs at least one facilitator.")
+        raise CohortError(_("A cohort needs at least one facilitator."))
 
 
 # --- Invitations ---------------------------------------------------------------------------
@@ -459,10 +460,10 @@ def invite(
     """Invite one person by email (a pending invitation to the same address is replaced)."""
     email = accounts.normalise_email(email)
     if role not in COHORT_ROLES:
-        raise CohortError("Unknown role.")
+        raise CohortError(_("Unknown role."))
     existing_user = accounts.get_user_by_email(email)
     if existing_user is not None and membership_of(existing_user, cohort) is not None:
-        raise CohortError(f"{email} is already a member of this cohort.")
+        raise CohortError(_("%(email)s is already a member of this cohort.", email=email))
     db.session.execute(
         update(Invitation)
         .where(
@@ -516,7 +517,7 @@ def get_invitation(cohort: Cohort, invitation_id: int) -> Invitation | None:
 
 def resend_invitation(actor: User, invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
-        raise CohortError("This invitation has been accepted already.")
+        raise CohortError(_("This invitation has been accepted already."))
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash(token)
     invitation.revoked_at = None
@@ -543,11 +544,13 @@ def find_invitation(token: str) -> Invitation | None:
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Join the cohort; a guarded update makes a double submission join once."""
     if invitation.status != "pending":
-        raise CohortError("This invitation can no longer be used.")
+        raise CohortError(_("This invitation can no longer be used."))
     if user.email != invitation.email:
         raise CohortError(
-            f"This invitation was sent to {invitation.email}. "
-            "Log in with that account to accept it."
+            _(
+                "This invitation was sent to %(email)s. Log in with that account to accept it.",
+                email=invitation.email,
+            )
         )
     claimed = db.session.execute(
         update(Invitation)
@@ -555,7 +558,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         .values(accepted_at=utcnow(), accepted_by_id=user.id)
     )
     if claimed.rowcount != 1:
-        raise CohortError("This invitation can no longer be used.")
+        raise CohortError(_("This invitation can no longer be used."))
     if user.organisation_id is None and invitation.organisation_id is not None:
         user.organisation_id = invitation.organisation_id
     return add_member(invitation.cohort, user, invitation.role)
@@ -566,7 +569,7 @@ def register_from_invitation(
     organisation_id: int | None,
 ) -> User:  # fmt: skip
     if invitation.status != "pending":
-        raise CohortError("This invitation can no longer be used.")
+        raise CohortError(_("This invitation can no longer be used."))
     user = accounts.create_user(
         invitation.email, name, password, language=language, timezone=timezone,
         organisation_id=invitation.organisation_id or organisation_id,
@@ -587,7 +590,7 @@ def save_link(
     is_enabled: bool, rotate: bool = False,
 ) -> InvitationLink:  # fmt: skip
     if max_uses is not None and max_uses < 1:
-        raise CohortError("The cap must be at least 1, or empty for no cap.")
+        raise CohortError(_("The cap must be at least 1, or empty for no cap."))
     link = get_link(cohort)
     if link is None:
         link = InvitationLink(cohort_id=cohort.id, token=secrets.token_urlsafe(24), uses=0)
@@ -617,11 +620,11 @@ def find_link(token: str) -> InvitationLink | None:
 def link_problem(link: InvitationLink | None) -> str | None:
     """Why the link cannot be used now, or None when it can."""
     if link is None or not link.is_enabled or link.cohort.status == "archived":
-        return "This join link is not active. Ask your facilitator for a new one."
+        return _("This join link is not active. Ask your facilitator for a new one.")
     if link.expires_at is not None and link.expires_at <= utcnow():
-        return "This join link has expired. Ask your facilitator for a new one."
+        return _("This join link has expired. Ask your facilitator for a new one.")
     if link.max_uses is not None and link.uses >= link.max_uses:
-        return "This join link has been used as often as allowed. Ask your facilitator."
+        return _("This join link has been used as often as allowed. Ask your facilitator.")
     return None
 
 
@@ -639,7 +642,9 @@ def join_by_link(link: InvitationLink, user: User) -> Membership:
         update(InvitationLink).where(guard).values(uses=InvitationLink.uses + 1)
     )
     if claimed.rowcount != 1:
-        raise CohortError("This join link has been used as often as allowed. Ask your facilitator.")
+        raise CohortError(
+            _("This join link has been used as often as allowed. Ask your facilitator.")
+        )
     return add_member(link.cohort, user, link.role)
 
 

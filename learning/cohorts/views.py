@@ -4,6 +4,7 @@
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning import permissions
@@ -25,6 +26,7 @@ from learning.cohorts.forms import (
 )
 from learning.cohorts.invitations_csv import parse_invitation_csv
 from learning.cohorts.lookups import cohort_or_404, open_module_or_404
+from learning.cohorts.models import COHORT_STATUS_LABELS, ROLE_LABELS
 from learning.courses import services as courses
 from learning.db import db, utcnow
 from learning.discussions import services as discussions
@@ -122,15 +124,15 @@ def complete_lesson(slug: str, lesson_id: int):
     if not permissions.has_own_progress(current_user, cohort):
         abort(404)
     if not permissions.can_take_part(current_user, cohort):
-        flash("This cohort is archived: progress can no longer change.", "error")
+        flash(_("This cohort is archived: progress can no longer change."), "error")
         return redirect(url_for("cohorts.lesson", slug=slug, lesson_id=lesson_id))
     progress.mark_complete(current_user, cohort, found)
     certificate = progress.award_if_complete(current_user, cohort)
     db.session.commit()
     if certificate is not None and request.form.get("certificate_seen") != "1":
-        flash("You have completed the course. Your certificate is ready.", "success")
+        flash(_("You have completed the course. Your certificate is ready."), "success")
     else:
-        flash("Marked as complete.", "success")
+        flash(_("Marked as complete."), "success")
     outline = courses.course_outline(cohort.course)
     position = next((i for i, e in enumerate(outline) if e.id == found.id), None)
     following = (
@@ -189,7 +191,7 @@ def create():
             form.name.errors.append(str(error))
         else:
             db.session.commit()
-            flash("The cohort is created, with a default schedule you can change.", "success")
+            flash(_("The cohort is created, with a default schedule you can change."), "success")
             return redirect(url_for("cohorts.schedule", slug=cohort.slug))
     return render_template("cohorts/form.html", form=form, cohort=None), 400 if form.errors else 200
 
@@ -216,7 +218,7 @@ def settings(slug: str):
             form.name.errors.append(str(error))
         else:
             db.session.commit()
-            flash("The cohort is saved.", "success")
+            flash(_("The cohort is saved."), "success")
             return redirect(url_for("cohorts.home", slug=slug))
     page = render_template("cohorts/form.html", form=form, cohort=cohort, status_form=StatusForm())
     return page, 400 if form.errors else 200
@@ -231,7 +233,9 @@ def set_status(slug: str):
         abort(400)
     services.set_status(current_user, cohort, form.status.data)
     db.session.commit()
-    flash(f"The cohort is now {form.status.data}.", "success")
+    flash(
+        _("The cohort is now %(status)s.", status=COHORT_STATUS_LABELS[form.status.data]), "success"
+    )
     return redirect(url_for("cohorts.settings", slug=slug))
 
 
@@ -251,7 +255,7 @@ def schedule(slug: str):
                 errors.append(str(error))
             else:
                 db.session.commit()
-                flash("The schedule is saved.", "success")
+                flash(_("The schedule is saved."), "success")
                 return redirect(url_for("cohorts.schedule", slug=slug))
     page = render_template(
         "cohorts/schedule.html", cohort=cohort, plan=plan, errors=errors, form=form,
@@ -270,10 +274,12 @@ def _read_schedule(plan) -> tuple[dict, list[str]]:
             opens_on = date.fromisoformat(raw_open)
             due_on = date.fromisoformat(raw_due) if raw_due else None
         except ValueError:
-            errors.append(f"{entry.module.title}: enter dates as YYYY-MM-DD.")
+            errors.append(_("%(module)s: enter dates as YYYY-MM-DD.", module=entry.module.title))
             continue
         if due_on is not None and due_on < opens_on:
-            errors.append(f"{entry.module.title}: the due date is before the opening date.")
+            errors.append(
+                _("%(module)s: the due date is before the opening date.", module=entry.module.title)
+            )
         dates[entry.module.id] = (opens_on, due_on)
     return dates, errors
 
@@ -295,7 +301,7 @@ def add_session(slug: str):
             form.title.errors.append(str(error))
         else:
             db.session.commit()
-            flash("The live session is added.", "success")
+            flash(_("The live session is added."), "success")
             return redirect(url_for("cohorts.schedule", slug=slug) + "#sessions")
     page = render_template(
         "cohorts/schedule.html", cohort=cohort, plan=services.schedule(cohort), errors=[],
@@ -314,7 +320,7 @@ def delete_session(slug: str, session_id: int):
         abort(404)
     services.delete_live_session(current_user, cohort, session)
     db.session.commit()
-    flash("The live session is deleted.", "success")
+    flash(_("The live session is deleted."), "success")
     return redirect(url_for("cohorts.schedule", slug=slug) + "#sessions")
 
 
@@ -332,7 +338,11 @@ def change_role(slug: str, membership_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{membership.user.display_name} is now {membership.role}.", "success")
+        flash(
+            _("%(name)s is now %(role)s.", name=membership.user.display_name,
+              role=ROLE_LABELS[membership.role]),
+            "success",
+        )  # fmt: skip
     return redirect(url_for("cohorts.members", slug=slug))
 
 
@@ -350,7 +360,9 @@ def remove_member(slug: str, membership_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{membership.user.display_name} is removed from the cohort.", "success")
+        flash(
+            _("%(name)s is removed from the cohort.", name=membership.user.display_name), "success"
+        )
     return redirect(url_for("cohorts.members", slug=slug))
 
 
@@ -362,7 +374,7 @@ def remove_member(slug: str, membership_id: int):
 def invite(slug: str):
     cohort = cohort_or_404(slug, manage=True)
     form = InviteForm()
-    form.organisation.choices = _organisation_choices("Let them choose")
+    form.organisation.choices = _organisation_choices(_("Let them choose"))
     if form.validate_on_submit():
         try:
             services.invite(
@@ -374,7 +386,7 @@ def invite(slug: str):
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"An invitation is on its way to {form.email.data}.", "success")
+            flash(_("An invitation is on its way to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("cohorts.members", slug=slug))
     return render_template(
         "cohorts/invite.html", cohort=cohort, form=form, upload_form=CsvUploadForm()
@@ -395,7 +407,7 @@ def invite_csv(slug: str):
         content = upload.file.data.read()
     else:
         form = InviteForm()
-        form.organisation.choices = _organisation_choices("Let them choose")
+        form.organisation.choices = _organisation_choices(_("Let them choose"))
         page = render_template("cohorts/invite.html", cohort=cohort, form=form,
                                upload_form=upload)  # fmt: skip
         return page, 400
@@ -408,7 +420,7 @@ def invite_csv(slug: str):
             errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"{len(rows)} invitations are on their way.", "success")
+            flash(_("%(num)s invitations are on their way.", num=len(rows)), "success")
             return redirect(url_for("cohorts.members", slug=slug))
     confirm.content.data = content.decode("utf-8-sig", errors="replace")
     page = render_template(
@@ -434,7 +446,9 @@ def invitation_action(slug: str, invitation_id: int, action: str):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash("Sent again." if action == "resend" else "The invitation is revoked.", "success")
+        flash(
+            _("Sent again.") if action == "resend" else _("The invitation is revoked."), "success"
+        )
     return redirect(url_for("cohorts.members", slug=slug))
 
 
@@ -455,8 +469,8 @@ def join_link(slug: str):
             is_enabled=form.is_enabled.data, rotate="rotate" in request.form,
         )  # fmt: skip
         db.session.commit()
-        flash("A new link is made: the old one no longer works." if "rotate" in request.form
-              else "The link settings are saved.", "success")  # fmt: skip
+        flash(_("A new link is made: the old one no longer works.") if "rotate" in request.form
+              else _("The link settings are saved."), "success")  # fmt: skip
         return redirect(url_for("cohorts.join_link", slug=slug))
     return render_template(
         "cohorts/link.html", cohort=cohort, form=form, link=link,
@@ -470,7 +484,7 @@ def join_link(slug: str):
 def _signup_form(form_class, organisation_preset: bool):
     form = form_class()
     form.set_choices()
-    form.organisation.choices = _organisation_choices("Choose your organisation")
+    form.organisation.choices = _organisation_choices(_("Choose your organisation"))
     if organisation_preset:
         del form.organisation
     return form
@@ -494,7 +508,7 @@ def accept_invitation(token: str):
                 flash(str(error), "error")
                 return redirect(url_for("cohorts.accept_invitation", token=token))
             db.session.commit()
-            flash(f"Welcome to {cohort.name}!", "success")
+            flash(_("Welcome to %(name)s!", name=cohort.name), "success")
             return redirect(url_for("cohorts.home", slug=cohort.slug))
         return render_template("cohorts/invitation_accept.html", invitation=invitation,
                                form=ActionForm())  # fmt: skip
@@ -521,7 +535,7 @@ def accept_invitation(token: str):
         else:
             sign_in(user)
             db.session.commit()
-            flash(f"Welcome to {cohort.name}!", "success")
+            flash(_("Welcome to %(name)s!", name=cohort.name), "success")
             return redirect(url_for("cohorts.home", slug=cohort.slug))
     return render_template(
         "cohorts/signup.html", form=form, cohort=cohort, email=invitation.email
@@ -545,7 +559,7 @@ def join(token: str):
                 db.session.rollback()
                 return render_template("cohorts/link_unusable.html", problem=str(error)), 410
             db.session.commit()
-            flash(f"Welcome to {cohort.name}!", "success")
+            flash(_("Welcome to %(name)s!", name=cohort.name), "success")
             return redirect(url_for("cohorts.home", slug=cohort.slug))
         return render_template("cohorts/join.html", cohort=cohort, form=ActionForm())
     form = _signup_form(LinkSignUpForm, organisation_preset=False)
@@ -564,13 +578,13 @@ def join(token: str):
         except DomainError as error:
             db.session.rollback()
             form.email.errors.append(
-                f"{error} If you have an account, log in first." if "exists" in str(error)
-                else str(error)
+                _("%(error)s If you have an account, log in first.", error=error)
+                if isinstance(error, accounts.EmailTaken) else str(error)
             )  # fmt: skip
         else:
             sign_in(user)
             db.session.commit()
-            flash(f"Welcome to {cohort.name}!", "success")
+            flash(_("Welcome to %(name)s!", name=cohort.name), "success")
             return redirect(url_for("cohorts.home", slug=cohort.slug))
     login_url = url_for("accounts.login", next=request.path)
     return render_template(
@@ -589,7 +603,7 @@ def calendar_settings():
         if request.form.get("action") == "revoke":
             services.revoke_calendar(current_user)
             db.session.commit()
-            flash("Your calendar link no longer works.", "success")
+            flash(_("Your calendar link no longer works."), "success")
             return redirect(url_for("cohorts.calendar_settings"))
         token = services.new_calendar_token(current_user)
         db.session.commit()

@@ -1,5 +1,7 @@
 """Discussion forms: threads, replies, reflections, edits, reports and hiding."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -19,6 +21,7 @@ from learning.discussions.services import (
     REASON_LABELS,
     new_form_key,
 )
+from learning.errors import format_count
 
 
 def _within_post_limit(form, field) -> None:
@@ -26,18 +29,24 @@ def _within_post_limit(form, field) -> None:
     length = len((field.data or "").replace("\r\n", "\n").strip())
     if length > MAX_POST_LENGTH:
         raise ValidationError(
-            f"Your text is {length:,} characters long; the limit is {MAX_POST_LENGTH:,}. "
-            "Shorten it and send it again: your text is kept below."
+            _(
+                "Your text is %(length)s characters long; the limit is %(limit)s. "
+                "Shorten it and send it again: your text is kept below.",
+                length=format_count(length),
+                limit=format_count(MAX_POST_LENGTH),
+            )
         )
 
 
-def _body(label: str, description: str = "") -> TextAreaField:
+def _body(label, description=None) -> TextAreaField:
     return TextAreaField(
         label,
-        validators=[InputRequired("Write something before posting."), _within_post_limit],
+        validators=[InputRequired(_l("Write something before posting.")), _within_post_limit],
         description=description
-        or "Markdown works: **bold**, _italic_, lists, > quotes and links. "
-        "Mention someone in the cohort with @ and their name.",
+        or _l(
+            "Markdown works: **bold**, _italic_, lists, > quotes and links. "
+            "Mention someone in the cohort with @ and their name."
+        ),
     )
 
 
@@ -53,31 +62,33 @@ class KeyedForm(FlaskForm):
 
 class ThreadForm(KeyedForm):
     title = StringField(
-        "Title",
-        validators=[InputRequired("Give the thread a title."), Length(max=MAX_TITLE_LENGTH)],
+        _l("Title"),
+        validators=[InputRequired(_l("Give the thread a title.")), Length(max=MAX_TITLE_LENGTH)],
     )
-    body = _body("Message")
-    submit = SubmitField("Start the thread")
+    body = _body(_l("Message"))
+    submit = SubmitField(_l("Start the thread"))
 
 
 class AnnouncementForm(KeyedForm):
     title = StringField(
-        "Title",
-        validators=[InputRequired("Give the announcement a title."),
+        _l("Title"),
+        validators=[InputRequired(_l("Give the announcement a title.")),
                     Length(max=MAX_TITLE_LENGTH)],
     )  # fmt: skip
     body = _body(
-        "Announcement",
-        "Every member sees it on the cohort home and gets it by email "
-        "(unless they turned email off). Markdown works.",
+        _l("Announcement"),
+        _l(
+            "Every member sees it on the cohort home and gets it by email "
+            "(unless they turned email off). Markdown works."
+        ),
     )
-    submit = SubmitField("Send the announcement")
+    submit = SubmitField(_l("Send the announcement"))
 
 
 class ReplyForm(KeyedForm):
-    body = _body("Your reply")
+    body = _body(_l("Your reply"))
     reply_to = HiddenField()
-    submit = SubmitField("Post reply")
+    submit = SubmitField(_l("Post reply"))
 
     def reply_to_id(self) -> int | None:
         value = (self.reply_to.data or "").strip()
@@ -85,35 +96,35 @@ class ReplyForm(KeyedForm):
 
 
 class ReflectionForm(ReplyForm):
-    body = _body("Your reflection")
-    submit = SubmitField("Post your reflection")
+    body = _body(_l("Your reflection"))
+    submit = SubmitField(_l("Post your reflection"))
 
 
 class EditForm(FlaskForm):
-    body = _body("Your post")
-    submit = SubmitField("Save changes")
+    body = _body(_l("Your post"))
+    submit = SubmitField(_l("Save changes"))
 
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        "Why should a facilitator look at this post?",
+        _l("Why should a facilitator look at this post?"),
         choices=[SelectChoice(value, label) for value, label in REASON_LABELS.items()],
-        validators=[InputRequired("Choose a reason.")],
+        validators=[InputRequired(_l("Choose a reason."))],
     )
     note = TextAreaField(
-        "Note for the facilitators (optional)",
+        _l("Note for the facilitators (optional)"),
         validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
-        description="Only the cohort's facilitators see your report and your name.",
+        description=_l("Only the cohort's facilitators see your report and your name."),
     )
-    submit = SubmitField("Send the report")
+    submit = SubmitField(_l("Send the report"))
 
 
 class HideForm(FlaskForm):
     reason = StringField(
-        "Reason",
-        validators=[InputRequired("Give a reason: the author will see it."),
+        _l("Reason"),
+        validators=[InputRequired(_l("Give a reason: the author will see it.")),
                     Length(max=MAX_REASON_LENGTH)],
-        description="The author sees this reason; other members see only that a "
-        "facilitator hid the post.",
+        description=_l("The author sees this reason; other members see only that a "
+                       "facilitator hid the post."),
     )  # fmt: skip
-    submit = SubmitField("Hide the post")
+    submit = SubmitField(_l("Hide the post"))

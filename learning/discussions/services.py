@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -34,7 +37,7 @@ from learning.discussions.models import (
     Thread,
     ThreadRead,
 )
-from learning.errors import DomainError
+from learning.errors import DomainError, format_count
 from learning.mail import queue_mail
 from learning.markup import RENDERER_VERSION, clean_block, clean_line, render_markdown
 
@@ -47,10 +50,10 @@ POSTS_PER_PAGE = 25
 NOTIFICATIONS_PER_PAGE = 30
 REFLECTIONS_ON_LESSON = 20
 REASON_LABELS = {
-    "inappropriate": "Inappropriate",
-    "offensive": "Offensive",
-    "personal-data": "Shares personal data",
-    "other": "Something else",
+    "inappropriate": _l("Inappropriate"),
+    "offensive": _l("Offensive"),
+    "personal-data": _l("Shares personal data"),
+    "other": _l("Something else"),
 }
 
 
@@ -80,11 +83,15 @@ def clean_body(text: str) -> str:
     """A post's Markdown source as stored: invisible and control characters dropped."""
     body = clean_block(text).strip()
     if not body:
-        raise DiscussionError("Write something before posting.")
+        raise DiscussionError(_("Write something before posting."))
     if len(body) > MAX_POST_LENGTH:
         raise DiscussionError(
-            f"Your text is {len(body):,} characters long; the limit is {MAX_POST_LENGTH:,}. "
-            "Shorten it and send it again."
+            _(
+                "Your text is %(length)s characters long; the limit is %(limit)s. "
+                "Shorten it and send it again.",
+                length=format_count(len(body)),
+                limit=format_count(MAX_POST_LENGTH),
+            )
         )
     return body
 
@@ -92,9 +99,11 @@ def clean_body(text: str) -> str:
 def clean_title(text: str) -> str:
     title = clean_line(text)
     if not title:
-        raise DiscussionError("Give the thread a title.")
+        raise DiscussionError(_("Give the thread a title."))
     if len(title) > MAX_TITLE_LENGTH:
-        raise DiscussionError(f"Keep the title under {MAX_TITLE_LENGTH} characters.")
+        raise DiscussionError(
+            _("Keep the title under %(max)s characters.", max=format_count(MAX_TITLE_LENGTH))
+        )
     return title
 
 
@@ -306,7 +315,7 @@ def _same_place(post: Post, cohort: Cohort, thread_id: int | None = None) -> Pos
     """A replayed form answers with its post only where that form was: same cohort, and the
     same thread when there is one."""
     if post.thread.cohort_id != cohort.id or thread_id not in (None, post.thread_id):
-        raise DiscussionError("This form was already used. Reload the page and write again.")
+        raise DiscussionError(_("This form was already used. Reload the page and write again."))
     return post
 
 
@@ -381,9 +390,9 @@ def _reply_target(thread: Thread, reply_to_id: int | None) -> Post | None:
         return None
     target = db.session.get(Post, reply_to_id)
     if target is None or target.thread_id != thread.id:
-        raise DiscussionError("The post you are replying to is not in this thread.")
+        raise DiscussionError(_("The post you are replying to is not in this thread."))
     if target.is_hidden or target.is_deleted:
-        raise DiscussionError("That post was hidden or deleted: you cannot reply to it.")
+        raise DiscussionError(_("That post was hidden or deleted: you cannot reply to it."))
     return target
 
 
@@ -396,9 +405,9 @@ def reply(
     if existing is not None:
         return _same_place(existing, cohort, thread.id)
     if thread.cohort_id != cohort.id:
-        raise DiscussionError("This thread is not in this cohort.")
+        raise DiscussionError(_("This thread is not in this cohort."))
     if thread.is_locked and not moderator:
-        raise DiscussionError("This thread is locked: no new posts can be added.")
+        raise DiscussionError(_("This thread is locked: no new posts can be added."))
     body = clean_body(body)
     target = _reply_target(thread, reply_to_id)
     post, created = _add_post(author, thread, body, key, target)
@@ -412,9 +421,9 @@ def edit_post(editor: User, cohort: Cohort, post: Post, body: str, *, moderator:
     """The author rewrites their post: the earlier version is kept; newly mentioned members
     are notified. Returns False when nothing changed."""
     if post.author_id != editor.id or post.is_deleted:
-        raise DiscussionError("Only the author can edit this post.")
+        raise DiscussionError(_("Only the author can edit this post."))
     if post.thread.is_locked and not moderator:
-        raise DiscussionError("This thread is locked: posts can no longer be edited.")
+        raise DiscussionError(_("This thread is locked: posts can no longer be edited."))
     body = clean_body(body)
     if body == post.body:
         return False
@@ -432,7 +441,7 @@ def edit_post(editor: User, cohort: Cohort, post: Post, body: str, *, moderator:
 def delete_post(author: User, post: Post) -> None:
     """Soft delete: the thread shows that a post was deleted; its text is no longer shown."""
     if post.author_id != author.id or post.is_deleted:
-        raise DiscussionError("Only the author can delete this post.")
+        raise DiscussionError(_("Only the author can delete this post."))
     post.deleted_at = utcnow()
 
 
@@ -534,11 +543,11 @@ def reflect(
 ) -> Post:  # fmt: skip
     """Post to the lesson's reflection thread (creating it with the first answer)."""
     if not (lesson.reflection or "").strip():
-        raise DiscussionError("This lesson has no reflection.")
+        raise DiscussionError(_("This lesson has no reflection."))
     existing = _replayed(author, key)
     if existing is not None:
         if existing.thread.lesson_id != lesson.id:
-            raise DiscussionError("This form was already used. Reload the page and write again.")
+            raise DiscussionError(_("This form was already used. Reload the page and write again."))
         return _same_place(existing, cohort)
     body = clean_body(body)
     thread = _reflection_thread_for_writing(cohort, lesson)
@@ -616,15 +625,21 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"]
 
 
-def notification_text(kind: str, actor: str, title: str, cohort: str) -> str:
-    """One sentence saying what happened, for the list, the mail and the digest."""
-    return {
-        "mention": f"{actor} mentioned you in “{title}”",
-        "reply": f"{actor} replied in “{title}”",
-        "announcement": f"Announcement from {actor}: “{title}”",
-        "report": f"A post in “{title}” was reported for moderation",
-        "hidden": f"A facilitator hid your post in “{title}”",
-    }[kind] + f" ({cohort})."
+def notification_text(kind: str, actor: str | None, title: str, cohort: str) -> str:
+    """One sentence saying what happened, for the list, the mail and the digest, in the
+    current language (mails ask for English: see _mail_notification)."""
+    values = {"actor": actor or _("Someone"), "title": title, "cohort": cohort}
+    if kind == "mention":
+        return _("%(actor)s mentioned you in “%(title)s” (%(cohort)s).", **values)
+    if kind == "reply":
+        return _("%(actor)s replied in “%(title)s” (%(cohort)s).", **values)
+    if kind == "announcement":
+        return _("Announcement from %(actor)s: “%(title)s” (%(cohort)s).", **values)
+    if kind == "report":
+        return _("A post in “%(title)s” was reported for moderation (%(cohort)s).", **values)
+    if kind == "hidden":
+        return _("A facilitator hid your post in “%(title)s” (%(cohort)s).", **values)
+    raise KeyError(kind)
 
 
 def _link(notification: Notification, cohort: Cohort, post: Post | None) -> str:
@@ -677,8 +692,11 @@ def _mail_notification(
     user: User, note: Notification, kind: str, cohort: Cohort, thread: Thread, post: Post,
     actor: User | None,
 ) -> None:  # fmt: skip
-    actor_name = actor.display_name if actor else "Someone"
-    text = notification_text(kind, actor_name, thread.title, cohort.name)
+    # Mails stay in English for now (mail templates are not translated yet), whoever posts.
+    with force_locale("en"):
+        text = notification_text(
+            kind, actor.display_name if actor else None, thread.title, cohort.name
+        )
     template = "discussion_announcement" if kind == "announcement" else "discussion_notification"
     queue_mail(
         db.session, user.email, text.rstrip("."), template,
@@ -788,7 +806,7 @@ def notifications_for(user: User, page: int) -> tuple[list[NotificationItem], bo
     ).all()
     items = []
     for note, position in rows[:NOTIFICATIONS_PER_PAGE]:
-        actor = note.actor.display_name if note.actor else "Someone"
+        actor = note.actor.display_name if note.actor else None
         text = notification_text(note.kind, actor, note.thread.title, note.cohort.name)
         if note.kind == "report":
             link = f"/cohorts/{note.cohort.slug}/moderation"
@@ -903,9 +921,11 @@ class DigestLine:
 
 
 def _digest_line(note: Notification) -> DigestLine:
-    actor = note.actor.display_name if note.actor else "Someone"
+    actor = note.actor.display_name if note.actor else None
+    with force_locale("en"):  # as in _mail_notification
+        text = notification_text(note.kind, actor, note.thread.title, note.cohort.name)
     return DigestLine(
-        text=notification_text(note.kind, actor, note.thread.title, note.cohort.name),
+        text=text,
         link=_link(note, note.cohort, note.post),
         created_at=note.created_at,
     )
@@ -940,11 +960,13 @@ def hide_post(actor: User, cohort: Cohort, post: Post, reason: str) -> None:
     """Hide a post from members with a reason its author sees; open reports are resolved."""
     reason = clean_line(reason)
     if not reason:
-        raise DiscussionError("Give a reason: the author will see it.")
+        raise DiscussionError(_("Give a reason: the author will see it."))
     if len(reason) > MAX_REASON_LENGTH:
-        raise DiscussionError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
+        raise DiscussionError(
+            _("Keep the reason under %(max)s characters.", max=format_count(MAX_REASON_LENGTH))
+        )
     if post.is_deleted:
-        raise DiscussionError("This post is deleted already.")
+        raise DiscussionError(_("This post is deleted already."))
     post.hidden_at, post.hidden_reason, post.hidden_by_id = utcnow(), reason, actor.id
     resolved = _resolve_reports(actor, post, "hidden")
     audit.record(actor, "post.hide", post, cohort_id=cohort.id, reason=reason,
@@ -963,7 +985,7 @@ def hide_post(actor: User, cohort: Cohort, post: Post, reason: str) -> None:
 
 def unhide_post(actor: User, cohort: Cohort, post: Post) -> None:
     if not post.is_hidden:
-        raise DiscussionError("This post is not hidden.")
+        raise DiscussionError(_("This post is not hidden."))
     audit.record(actor, "post.unhide", post, cohort_id=cohort.id,
                  earlier_reason=post.hidden_reason)  # fmt: skip
     post.hidden_at, post.hidden_reason, post.hidden_by_id = None, "", None
@@ -979,20 +1001,22 @@ def report_post(reporter: User, cohort: Cohort, post: Post, reason: str, note: s
     """A member flags a post; the cohort's facilitators are notified. Reporting again after
     a facilitator's decision opens the report again."""
     if reason not in REPORT_REASONS:
-        raise DiscussionError("Choose a reason for the report.")
+        raise DiscussionError(_("Choose a reason for the report."))
     note = clean_block(note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise DiscussionError(f"Keep the note under {MAX_NOTE_LENGTH:,} characters.")
+        raise DiscussionError(
+            _("Keep the note under %(max)s characters.", max=format_count(MAX_NOTE_LENGTH))
+        )
     if post.author_id == reporter.id:
-        raise DiscussionError("This is your own post: you can edit or delete it instead.")
+        raise DiscussionError(_("This is your own post: you can edit or delete it instead."))
     if post.is_deleted:
-        raise DiscussionError("This post is deleted already.")
+        raise DiscussionError(_("This post is deleted already."))
     report = db.session.scalar(
         select(Report).where(Report.post_id == post.id, Report.reporter_id == reporter.id)
     )
     if report is not None and report.resolved_at is None:
         raise DiscussionError(
-            "You have reported this post already; the facilitators will look at it."
+            _("You have reported this post already; the facilitators will look at it.")
         )
     if report is None:
         report = Report(post_id=post.id, cohort_id=cohort.id, reporter_id=reporter.id)

@@ -15,6 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -153,7 +155,7 @@ def new_thread(slug: str):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash("Your thread is started.", "success")
+            flash(_("Your thread is started."), "success")
             return redirect(_post_url(cohort, post))
     page = render_template("discussions/new_thread.html", cohort=cohort, form=form)
     return page, 400 if form.errors else 200
@@ -217,7 +219,7 @@ def reply(slug: str, thread_id: int):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash("Your reply is posted.", "success")
+            flash(_("Your reply is posted."), "success")
             return redirect(_post_url(cohort, post))
     form.ensure_key()
     return _thread_page(cohort, state, state.pages, form, 400)
@@ -232,7 +234,7 @@ def pin(slug: str, thread_id: int):
         abort(404)
     services.set_pinned(current_user, state.thread, not state.thread.is_pinned)
     db.session.commit()
-    flash("The thread is pinned." if state.thread.is_pinned else "The thread is unpinned.",
+    flash(_("The thread is pinned.") if state.thread.is_pinned else _("The thread is unpinned."),
           "success")  # fmt: skip
     return redirect(url_for("discussions.thread", slug=slug, thread_id=thread_id))
 
@@ -246,8 +248,8 @@ def lock(slug: str, thread_id: int):
         abort(404)
     services.set_locked(current_user, state.thread, not state.thread.is_locked)
     db.session.commit()
-    flash("The thread is locked." if state.thread.is_locked else "The thread is open again.",
-          "success")  # fmt: skip
+    flash(_("The thread is locked.") if state.thread.is_locked
+          else _("The thread is open again."), "success")  # fmt: skip
     return redirect(url_for("discussions.thread", slug=slug, thread_id=thread_id))
 
 
@@ -275,7 +277,7 @@ def edit_post(slug: str, post_id: int):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash("Your post is saved." if changed else "Nothing changed.", "success")
+            flash(_("Your post is saved.") if changed else _("Nothing changed."), "success")
             return redirect(_post_url(cohort, post))
     page = render_template("discussions/edit.html", cohort=cohort, post=post, form=form)
     return page, 400 if form.errors else 200
@@ -291,7 +293,7 @@ def delete_post(slug: str, post_id: int):
     if request.method == "POST":
         services.delete_post(current_user, post)
         db.session.commit()
-        flash("Your post is deleted.", "success")
+        flash(_("Your post is deleted."), "success")
         return redirect(_post_url(cohort, post))
     return render_template("discussions/delete.html", cohort=cohort, post=post)
 
@@ -326,7 +328,7 @@ def report_post(slug: str, post_id: int):
             form.reason.errors = [*form.reason.errors, str(error)]
         else:
             db.session.commit()
-            flash("Thank you: the facilitators will look at this post.", "success")
+            flash(_("Thank you: the facilitators will look at this post."), "success")
             return redirect(_post_url(cohort, post))
     page = render_template("discussions/report.html", cohort=cohort, post=post, form=form)
     return page, 400 if form.errors else 200
@@ -357,7 +359,7 @@ def reflect(slug: str, lesson_id: int):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash("Your reflection is posted.", "success")
+            flash(_("Your reflection is posted."), "success")
             return redirect(
                 url_for("cohorts.lesson", slug=slug, lesson_id=lesson_id) + "#reflection"
             )
@@ -389,7 +391,7 @@ def new_announcement(slug: str):
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()
-            flash("The announcement is posted and on its way to the members.", "success")
+            flash(_("The announcement is posted and on its way to the members."), "success")
             return redirect(_post_url(cohort, post))
     page = render_template("discussions/new_announcement.html", cohort=cohort, form=form)
     return page, 400 if form.errors else 200
@@ -438,7 +440,7 @@ def hide_post(slug: str, post_id: int):
             form.reason.errors = [*form.reason.errors, str(error)]
         else:
             db.session.commit()
-            flash("The post is hidden. Its author sees your reason.", "success")
+            flash(_("The post is hidden. Its author sees your reason."), "success")
             return redirect(_post_url(cohort, post))
     page = render_template("discussions/hide.html", cohort=cohort, post=post, form=form)
     return page, 400 if form.errors else 200
@@ -455,7 +457,7 @@ def unhide_post(slug: str, post_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash("The post is visible again.", "success")
+        flash(_("The post is visible again."), "success")
     return redirect(_post_url(cohort, post))
 
 
@@ -465,7 +467,7 @@ def dismiss_reports(slug: str, post_id: int):
     cohort, post = _moderated_post_or_404(slug, post_id)
     count = services.dismiss_reports(current_user, cohort, post)
     db.session.commit()
-    flash(f"{count} report(s) dismissed; the post stays visible.", "success")
+    flash(_("%(num)s report(s) dismissed; the post stays visible.", num=count), "success")
     return redirect(url_for("discussions.moderation", slug=slug))
 
 
@@ -488,13 +490,17 @@ def mark_read():
     ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
     count = services.mark_notifications_read(current_user, ids=ids or None)
     db.session.commit()
-    flash(f"{count} notification(s) marked as read.", "success")
+    flash(_("%(num)s notification(s) marked as read.", num=count), "success")
     return redirect(url_for("discussions.notifications"))
 
 
 # --- Forms that could not be accepted: give the text back ----------------------------------
 
-TEXT_FIELDS = {"title": "Title", "body": "Your text", "note": "Note for the facilitators"}
+TEXT_FIELDS = {
+    "title": _l("Title"),
+    "body": _l("Your text"),
+    "note": _l("Note for the facilitators"),
+}
 PASSED_ON = ("key", "reply_to", "reason")
 
 
@@ -512,7 +518,7 @@ def _give_text_back(message: str, status: int):
         back = "/"
     page = render_template(
         "discussions/resubmit.html", message=message, fields=fields, hidden=hidden,
-        labels={**TEXT_FIELDS, "reason": "Reason"}, action=request.path, back=back,
+        labels={**TEXT_FIELDS, "reason": _("Reason")}, action=request.path, back=back,
     )  # fmt: skip
     return page, status
 
@@ -520,19 +526,21 @@ def _give_text_back(message: str, status: int):
 @bp.errorhandler(CSRFError)
 def form_expired(error):
     if current_user.is_authenticated:
-        message = ("This form had expired, so nothing was saved. Your text is below: "
-                   "check it and send it again.")  # fmt: skip
+        message = _("This form had expired, so nothing was saved. Your text is below: "
+                    "check it and send it again.")  # fmt: skip
     else:
-        message = ("You were signed out, so nothing was saved. Copy your text below, "
-                   "log in again and post it.")  # fmt: skip
+        message = _("You were signed out, so nothing was saved. Copy your text below, "
+                    "log in again and post it.")  # fmt: skip
     return _give_text_back(message, 400)
 
 
 @bp.errorhandler(429)
 def posting_too_fast(error):
     body, status = _give_text_back(
-        "You are posting very quickly, so this was not saved. Wait a minute, then send "
-        "your text again: it is below.",
+        _(
+            "You are posting very quickly, so this was not saved. Wait a minute, then send "
+            "your text again: it is below."
+        ),
         429,
     )[:2]
     return body, status, {"Retry-After": "60"}

@@ -1,4 +1,5 @@
-"""Completion rules as pure functions over plain facts (no database, no Flask).
+"""Completion rules as pure functions over plain facts (no database; Flask-Babel only for the
+words people see, English outside a request).
 
 A lesson is complete when the learner marked it so; a module when its lessons are complete,
 its quiz passed (if it has one) and its tasks accepted (if any); a course when every module is.
@@ -7,6 +8,22 @@ its quiz passed (if it has one) and its tasks accepted (if any); a course when e
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# The statuses of status(), as shown to people. The English value stays the key, the CSS class
+# (with "-" for the space) and the value in the CSV export.
+STATUS_LABELS = {
+    # TRANSLATORS: progress status of a lesson, quiz or task: completed.
+    "done": _l("done"),
+    # TRANSLATORS: progress status: due and not done.
+    "behind": _l("behind"),
+    # TRANSLATORS: progress status: can be done now.
+    "open": _l("open"),
+    # TRANSLATORS: progress status: the module does not open until later.
+    "not open": _l("not open"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,9 @@ def build_items(
                 continue
             items.append(Item("lesson", lesson_id, module_id, title, due_at, opens_at))
             if has_task:
-                items.append(Item("task", lesson_id, module_id, f"Task: {title}", due_at, opens_at))
+                # TRANSLATORS: a lesson's applied task in the progress tables.
+                task_title = _("Task: %(title)s", title=title)
+                items.append(Item("task", lesson_id, module_id, task_title, due_at, opens_at))
         if module_id in quizzes:
             quiz_id, title = quizzes[module_id]
             items.append(Item("quiz", quiz_id, module_id, title, due_at, opens_at))

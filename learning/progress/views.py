@@ -2,8 +2,10 @@
 CSV, a learner's page, the contact's organisation view, and certificates."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from learning import audit, permissions
 from learning.charts import completion_chart
@@ -14,6 +16,7 @@ from learning.exports import csv_response_text
 from learning.permissions import access
 from learning.progress import services
 from learning.progress.certificates import certificate_pdf
+from learning.progress.rules import STATUS_LABELS
 
 bp = Blueprint("progress", __name__)
 
@@ -44,19 +47,26 @@ def _filters():
 
 
 # One matrix cell per status: a symbol, and the status in words for screen readers (text,
-# not colour alone). Built once: 300 learners x 40 items is 12,000 cells per page.
-_CELLS = {
-    # Fixed strings, no user text: safe to mark as HTML.
-    status: Markup(  # noqa: S704
-        f'<td class="{status.replace(" ", "-")}">{symbol}'
-        f'<span class="visually-hidden"> {status}</span></td>'
-    )
-    for status, symbol in (("done", "✓"), ("behind", "!"), ("open", "·"), ("not open", ""))
-}
+# not colour alone). Built once per language: 300 learners x 40 items is 12,000 cells a page.
+_SYMBOLS = {"done": "✓", "behind": "!", "open": "·", "not open": ""}
+_CELLS: dict[tuple[str, str], Markup] = {}
+
+
+def _cell(locale: str, status: str) -> Markup:
+    """The cell for `status` in the current request's language (`locale` is its cache key)."""
+    cell = _CELLS.get((locale, status))
+    if cell is None:
+        # The class is a fixed key; the label is escaped: safe to mark as HTML.
+        cell = _CELLS[locale, status] = Markup(  # noqa: S704
+            f'<td class="{status.replace(" ", "-")}">{_SYMBOLS[status]}'
+            f'<span class="visually-hidden"> {escape(str(STATUS_LABELS[status]))}</span></td>'
+        )
+    return cell
 
 
 def matrix_cells(statuses: list[str]) -> Markup:
-    return Markup("").join(_CELLS[status] for status in statuses)
+    locale = str(get_locale())
+    return Markup("").join(_cell(locale, status) for status in statuses)
 
 
 @bp.route("/cohorts/<slug>/progress")
@@ -66,7 +76,7 @@ def dashboard(slug: str):
     filters = _filters()
     data = services.cohort_progress(cohort, **filters)
     # Our own SVG with every label escaped by learning.charts.
-    chart = Markup(completion_chart(data.module_chart, "Learners who completed each module"))  # noqa: S704
+    chart = Markup(completion_chart(data.module_chart, _("Learners who completed each module")))  # noqa: S704
     return render_template("progress/dashboard.html", cohort=cohort, data=data, chart=chart,
                            filters=filters, matrix_cells=matrix_cells)  # fmt: skip
 
@@ -175,5 +185,5 @@ def revoke(code: str):
         abort(404)
     services.revoke_certificate(current_user, found, request.form.get("reason", ""))
     db.session.commit()
-    flash("The certificate is revoked. Its page now says so.", "success")
+    flash(_("The certificate is revoked. Its page now says so."), "success")
     return redirect(url_for("progress.verify", code=found.code))

@@ -4,6 +4,7 @@ self-assessment responses."""
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,15 @@ class QuizAttempt(db.Model):
 
 
 TASK_STATUSES = ("submitted", "revision_requested", "accepted")
+# A task's status as shown to people; the English value stays the stored key.
+TASK_STATUS_LABELS = {
+    # TRANSLATORS: the status of an applied task, sent and waiting for review.
+    "submitted": _l("submitted"),
+    # TRANSLATORS: the status of an applied task the facilitator asked to revise.
+    "revision_requested": _l("revision requested"),
+    # TRANSLATORS: the status of an applied task.
+    "accepted": _l("accepted"),
+}
 
 
 class TaskSubmission(db.Model):

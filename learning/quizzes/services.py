@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +14,7 @@ from learning.accounts.models import User
 from learning.cohorts.models import Cohort, Membership
 from learning.courses.models import Course, Lesson, Module, Quiz
 from learning.db import db, utcnow
-from learning.errors import DomainError
+from learning.errors import DomainError, format_count
 from learning.mail import queue_mail
 from learning.markup import RENDERER_VERSION, clean_block, render_markdown
 from learning.quizzes import grading
@@ -154,11 +155,11 @@ def submit_attempt(
         )
     )
     if number != taken + 1:
-        raise QuizError("This form is out of date: open the quiz again to see your attempts.")
+        raise QuizError(_("This form is out of date: open the quiz again to see your attempts."))
     if attempts_left(quiz, taken) == 0:
-        raise QuizError("You have used all your attempts at this quiz.")
+        raise QuizError(_("You have used all your attempts at this quiz."))
     if version != quiz.source_hash:
-        raise QuizError("The quiz was updated while you were answering. Please answer it again.")
+        raise QuizError(_("The quiz was updated while you were answering. Please answer it again."))
     result = grading.grade(quiz.questions, responses, quiz.pass_mark, quiz.scoring)
     form = next_attempt(user, cohort, quiz, taken)
     attempt = QuizAttempt(
@@ -295,15 +296,20 @@ def task_history(user: User, cohort: Cohort, lesson: Lesson) -> list[TaskSubmiss
 
 def submit_task(user: User, cohort: Cohort, lesson: Lesson, body: str) -> TaskSubmission:
     if not lesson.task:
-        raise QuizError("This lesson has no task.")
+        raise QuizError(_("This lesson has no task."))
     body = clean_block(body).strip()
     if not body:
-        raise QuizError("Write your answer before you send it.")
+        raise QuizError(_("Write your answer before you send it."))
     if len(body) > TASK_MAX_CHARS:
-        raise QuizError(f"Your answer is longer than {TASK_MAX_CHARS:,} characters. Shorten it.")
+        raise QuizError(
+            _(
+                "Your answer is longer than %(max)s characters. Shorten it.",
+                max=format_count(TASK_MAX_CHARS),
+            )
+        )
     history = task_history(user, cohort, lesson)
     if history and history[0].status == "accepted":
-        raise QuizError("Your task has been accepted already.")
+        raise QuizError(_("Your task has been accepted already."))
     if history and history[0].status == "submitted" and history[0].body == body:
         return history[0]  # the same text sent twice: one submission
     submission = TaskSubmission(
@@ -350,12 +356,12 @@ def review_task(
     cohort: Cohort,
 ) -> None:  # fmt: skip
     if decision not in ("accepted", "revision_requested"):
-        raise QuizError("Choose accept or ask for a revision.")
+        raise QuizError(_("Choose accept or ask for a revision."))
     comment = clean_block(comment).strip()
     if decision == "revision_requested" and not comment:
-        raise QuizError("Say what to revise: the participant sees your comment.")
+        raise QuizError(_("Say what to revise: the participant sees your comment."))
     if submission.status != "submitted":
-        raise QuizError("This submission has been reviewed already.")
+        raise QuizError(_("This submission has been reviewed already."))
     submission.status = decision
     submission.review_comment = comment[:4000]
     submission.reviewer_id = reviewer.id
@@ -397,7 +403,7 @@ def save_self_assessment(
 ) -> SelfAssessmentResponse:
     definition = course.self_assessment
     if not definition or moment not in definition["when"]:
-        raise QuizError("There is no self-assessment here.")
+        raise QuizError(_("There is no self-assessment here."))
     answers: dict[str, Any] = {}
     for item in definition["items"]:
         raw = (form.get(f"item-{item['id']}") or "").strip()
@@ -405,10 +411,10 @@ def save_self_assessment(
             answers[item["id"]] = clean_block(raw)[:2000]
         elif raw:
             if raw not in {"1", "2", "3", "4", "5"}:
-                raise QuizError("Ratings go from 1 to 5.")
+                raise QuizError(_("Ratings go from 1 to 5."))
             answers[item["id"]] = int(raw)
     if not any(isinstance(v, int) for v in answers.values()):
-        raise QuizError("Rate at least one statement.")
+        raise QuizError(_("Rate at least one statement."))
     response = db.session.scalar(
         select(SelfAssessmentResponse).where(
             SelfAssessmentResponse.user_id == user.id,

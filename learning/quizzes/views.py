@@ -1,6 +1,7 @@
 """Quiz, task and self-assessment pages, in cohort context."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -69,8 +70,8 @@ def submit(slug: str, quiz_id: int):
     answers = services.read_responses(quiz, request.form)
     if not csrf_token_is_valid():
         return _quiz_page(cohort, quiz, answers=answers, status=400, message=(
-            "Your page was open for a long time, so we could not save it safely. "
-            "Your answers are still selected below: check them and submit again."))  # fmt: skip
+            _("Your page was open for a long time, so we could not save it safely. "
+              "Your answers are still selected below: check them and submit again.")))  # fmt: skip
     try:
         number = int(request.form.get("number", ""))
         attempt, is_new = services.submit_attempt(
@@ -81,7 +82,7 @@ def submit(slug: str, quiz_id: int):
         message = (
             str(error)
             if isinstance(error, DomainError)
-            else ("Some answers did not match this quiz. Nothing was saved; please answer again.")
+            else _("Some answers did not match this quiz. Nothing was saved; please answer again.")
         )
         return _quiz_page(cohort, quiz, answers=answers, message=message, status=400)
     except DomainError as error:
@@ -173,7 +174,7 @@ def submit_task(slug: str, lesson_id: int):
         # Keep what they wrote: the lesson page puts it back in the box.
         return redirect(back)
     db.session.commit()
-    flash("Your task is sent. Your facilitator will review it.", "success")
+    flash(_("Your task is sent. Your facilitator will review it."), "success")
     return redirect(back)
 
 
@@ -204,7 +205,7 @@ def review_task(slug: str, submission_id: int):
     if submission.status == "accepted":
         progress.award_if_complete(submission.user, cohort)
     db.session.commit()
-    flash("Your review is saved and the participant is told.", "success")
+    flash(_("Your review is saved and the participant is told."), "success")
     return redirect(url_for("quizzes.tasks", slug=slug))
 
 
@@ -230,7 +231,7 @@ def self_assessment(slug: str, moment: str):
             error = str(failure)
         else:
             db.session.commit()
-            flash("Your answers are saved. Only you can see them.", "success")
+            flash(_("Your answers are saved. Only you can see them."), "success")
             return redirect(url_for("quizzes.self_assessment", slug=slug, moment=moment))
     responses = services.self_assessment_responses(current_user, definition["id"])
     mine = next((r for r in responses if r.cohort_id == cohort.id and r.moment == moment), None)
@@ -241,7 +242,7 @@ def self_assessment(slug: str, moment: str):
         # The chart's text is escaped by learning.charts; it is SVG we made, not user HTML.
         chart = Markup(before_after_chart(  # noqa: S704
             services.before_and_after(responses, definition), definition["scale"],
-            "Your answers: the first time and the latest"))  # fmt: skip
+            _("Your answers: the first time and the latest")))  # fmt: skip
     page = render_template(
         "quizzes/self_assessment.html", cohort=cohort, definition=definition, moment=moment,
         mine=mine, earlier=earlier[0] if earlier else None, chart=chart, error=error,
