@@ -1,9 +1,21 @@
 """Quiz, task and self-assessment pages, in cohort context."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from learning import permissions
 from learning.charts import before_after_chart
@@ -51,17 +63,55 @@ def _quiz_page(cohort, quiz, *, answers=None, message=None, status=200):
     return page, status
 
 
+# Answers carried through a new login, signed so that nobody can plant answers in a link.
+_RESTORE = "quiz-answers"
+_RESTORE_MAX_AGE = 60 * 60 * 24
+
+
+def _answers_token() -> str:
+    answers = {k: request.form.getlist(k) for k in request.form if k.startswith("q-")}
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_RESTORE).dumps(answers)
+
+
+def _restored_answers(quiz) -> dict | None:
+    token = request.args.get("restore")
+    if not token:
+        return None
+    try:
+        saved = URLSafeTimedSerializer(current_app.secret_key, salt=_RESTORE).loads(
+            token, max_age=_RESTORE_MAX_AGE
+        )
+    except BadSignature:
+        return None
+    return services.read_responses(quiz, MultiDict([(k, v) for k, vs in saved.items() for v in vs]))
+
+
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>")
 @access("login")
 def quiz(slug: str, quiz_id: int):
     cohort = cohort_or_404(slug)
-    return _quiz_page(cohort, _quiz(cohort, quiz_id))
+    found = _quiz(cohort, quiz_id)
+    restored = _restored_answers(found)
+    if restored is None:
+        return _quiz_page(cohort, found)
+    return _quiz_page(
+        cohort,
+        found,
+        answers=restored,
+        message=_("You are logged in again and your answers are filled in: check them and submit."),
+    )
 
 
 @bp.route("/cohorts/<slug>/quizzes/<int:quiz_id>", methods=["POST"])
-@access("login")
+# Public so that a learner whose session ended keeps the answers: the view sends them to log
+# in with the answers in a signed link, and checks everything else itself.
+@access("public")
 @csrf.exempt  # checked below, so an expired token brings the answers back instead of a 400
 def submit(slug: str, quiz_id: int):
+    if not current_user.is_authenticated:
+        back = url_for("quizzes.quiz", slug=slug, quiz_id=quiz_id, restore=_answers_token())
+        flash(_("Your session had ended. Log in again: your answers are kept."), "warning")
+        return redirect(url_for("accounts.login", next=back))
     cohort = cohort_or_404(slug)
     quiz = _quiz(cohort, quiz_id)
     if not (permissions.has_own_progress(current_user, cohort)

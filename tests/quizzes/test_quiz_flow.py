@@ -212,3 +212,25 @@ def test_ten_parallel_submissions_record_one_attempt(app, make_user, cohort_for)
         t.join()
     assert codes == [302] * 10
     assert _attempts(app) == 1
+
+
+def test_an_ended_session_keeps_the_answers_through_a_new_login(app, client, learner_in_cohort):
+    learner, _f, cohort, ids = learner_in_cohort
+    url = f"/cohorts/{cohort.slug}/quizzes/{ids['quiz']}"
+    _page, hidden = _form(client, url)
+    client.post("/account/logout")  # the session ends while the learner is answering
+    response = client.post(url, data={**hidden, **RIGHT})
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    next_url = re.search(r"next=([^&]+)", response.headers["Location"]).group(1)
+    from urllib.parse import unquote
+
+    back = client.post("/account/login", data={"email": learner.email,
+                                               "password": "correct horse battery",
+                                               "next": unquote(next_url)})  # fmt: skip
+    page = client.get(back.headers["Location"]).get_data(as_text=True)
+    assert "your answers are filled in" in page
+    assert re.search(r'value="2" checked', page) and 'value=" 3,5 "' in page
+    assert _attempts(app) == 0
+    # A forged restore link is ignored.
+    forged = client.get(f"{url}?restore=forged").get_data(as_text=True)
+    assert "filled in" not in forged
