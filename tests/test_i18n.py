@@ -1,4 +1,4 @@
-"""The Norwegian bokmål (nb) catalog is complete, compiled, and used on real pages."""
+"""Every interface catalog (nb, fr, es, pt) is complete, compiled, and used on real pages."""
 
 import io
 import re
@@ -16,63 +16,75 @@ from tests.progress.test_progress import dashboard_world  # noqa: F401 - fixture
 from tests.quizzes.conftest import cohort_for, trees  # noqa: F401 - fixtures of dashboard_world
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-NB_PO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.po"
-NB_MO = TRANSLATIONS / "nb" / "LC_MESSAGES" / "messages.mo"
+LANGUAGES = sorted(p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 # A named placeholder, e.g. %(name)s or %(num)d; "%%" is a literal percent sign.
 PLACEHOLDER = re.compile(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 
 
-def _read_po():
-    with NB_PO.open("rb") as f:
-        return read_po(f, locale="nb")
+def _po_path(language: str) -> Path:
+    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
 
 
-def _messages():
-    return [m for m in _read_po() if m.id]
+def _read_po(language: str = "nb"):
+    with _po_path(language).open("rb") as f:
+        return read_po(f, locale=language)
+
+
+def _messages(language: str = "nb"):
+    return [m for m in _read_po(language) if m.id]
 
 
 def _pairs(message) -> list[tuple[str, str]]:
-    """(msgid, msgstr) pairs: nb has two plural forms, singular and plural."""
+    """(msgid, msgstr) pairs: our languages have two plural forms, singular and plural."""
     if isinstance(message.id, tuple):
         singular, plural = message.id
         strings = message.string
-        assert len(strings) == 2, f"nb needs two plural forms: {message.id!r}"
+        assert len(strings) == 2, f"two plural forms needed: {message.id!r}"
         return [(singular, strings[0]), (plural, strings[1])]
     return [(message.id, message.string)]
+
+
+def test_the_expected_languages_are_there():
+    assert {"nb"} <= set(LANGUAGES)
 
 
 def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def test_nb_catalog_has_messages():
-    assert len(_messages()) > 100
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalog_has_messages(language):
+    assert len(_messages(language)) > 100
 
 
-def test_every_nb_message_is_translated_and_not_fuzzy():
-    untranslated = [m.id for m in _messages() if not all(string.strip() for _, string in _pairs(m))]
-    fuzzy = [m.id for m in _messages() if m.fuzzy]
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_not_fuzzy(language):
+    messages = _messages(language)
+    untranslated = [m.id for m in messages if not all(string.strip() for _, string in _pairs(m))]
+    fuzzy = [m.id for m in messages if m.fuzzy]
     assert untranslated == []
     # Fuzzy entries are left out of the .mo, so they would show in English.
     assert fuzzy == []
 
 
-def test_nb_translations_keep_placeholders():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_placeholders(language):
     wrong = [
         (msgid, string)
-        for m in _messages()
+        for m in _messages(language)
         for msgid, string in _pairs(m)
         if _placeholders(msgid) != _placeholders(string)
     ]
     assert wrong == []
 
 
-def test_nb_translations_have_no_stray_percent_signs():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_have_no_stray_percent_signs(language):
     # Templates format every message with %, so a lone "%" must be written "%%".
     wrong = [
         string
-        for m in _messages()
+        for m in _messages(language)
         for _, string in _pairs(m)
         if "%" in PLACEHOLDER.sub("", string).replace("%%", "")
     ]
@@ -86,17 +98,27 @@ def _mo_messages(catalog) -> dict:
     return {(m.context, frozen(m.id)): frozen(m.string) for m in catalog}
 
 
-def test_nb_mo_is_compiled_from_the_current_po():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_mo_is_compiled_from_the_current_po(language):
     compiled = io.BytesIO()
-    write_mo(compiled, _read_po())
+    write_mo(compiled, _read_po(language))
     compiled.seek(0)
-    with NB_MO.open("rb") as f:
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").open("rb") as f:
         shipped = read_mo(f)
     expected = read_mo(compiled)
     assert _mo_messages(shipped) == _mo_messages(expected), (
-        "translations/nb/LC_MESSAGES/messages.mo is out of date: "
+        f"translations/{language}/LC_MESSAGES/messages.mo is out of date: "
         "run `.venv/bin/pybabel compile -d translations`"
     )
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "nb"])
+def test_other_languages_show_their_own_heading(client, make_user, login, language):
+    expected = _read_po(language)["Your account"].string
+    assert expected and expected != "Your account"
+    login(make_user(language=language))
+    html = client.get("/account/").get_data(as_text=True)
+    assert f"<h1>{expected}</h1>" in html
 
 
 @pytest.mark.parametrize(
