@@ -29,9 +29,6 @@ def format_count(number: int) -> str:
     return format_decimal(number, locale=get_locale() or "en")
 
 
-ERROR_CODES = (400, 403, 404, 405, 413, 429, 500, 503)
-
-
 def render_error(code: int, description: str | None = None):
     headers = {}
     if code == 503:

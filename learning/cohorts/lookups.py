@@ -18,9 +18,16 @@ def cohort_or_404(slug: str, manage: bool = False) -> Cohort:
     return cohort
 
 
-def open_module_or_404(cohort: Cohort, module_id: int | None) -> services.ScheduledModule:
+def open_module(cohort: Cohort, module_id: int | None) -> services.ScheduledModule | None:
     """The module's place in the cohort's schedule, when the user may read it now."""
     entry = next((e for e in services.schedule(cohort) if e.module.id == module_id), None)
     if entry is None or not permissions.can_view_module(current_user, cohort, entry.opens_at):
+        return None
+    return entry
+
+
+def open_module_or_404(cohort: Cohort, module_id: int | None) -> services.ScheduledModule:
+    entry = open_module(cohort, module_id)
+    if entry is None:
         abort(404)
     return entry

@@ -629,8 +629,9 @@ def link_problem(link: InvitationLink | None) -> str | None:
 
 
 def join_by_link(link: InvitationLink, user: User) -> Membership:
-    if membership_of(user, link.cohort) is not None:
-        return membership_of(user, link.cohort)
+    existing = membership_of(user, link.cohort)
+    if existing is not None:
+        return existing
     problem = link_problem(link)
     if problem:
         raise CohortError(problem)

@@ -244,7 +244,7 @@ def set_status(slug: str):
 def schedule(slug: str):
     cohort = cohort_or_404(slug, manage=True)
     plan = services.schedule(cohort)
-    form, errors = ActionForm(), []
+    errors: list[str] = []
     if request.method == "POST":
         dates, errors = _read_schedule(plan)
         if not errors:
@@ -257,12 +257,17 @@ def schedule(slug: str):
                 db.session.commit()
                 flash(_("The schedule is saved."), "success")
                 return redirect(url_for("cohorts.schedule", slug=slug))
+    return _schedule_page(cohort, plan, errors=errors, session_form=LiveSessionForm())
+
+
+def _schedule_page(cohort, plan, *, errors: list[str], session_form: LiveSessionForm):
+    """The schedule page, with what went wrong in either of its two forms."""
     page = render_template(
-        "cohorts/schedule.html", cohort=cohort, plan=plan, errors=errors, form=form,
-        session_form=LiveSessionForm(), sessions=services.live_sessions(cohort),
+        "cohorts/schedule.html", cohort=cohort, plan=plan, errors=errors, form=ActionForm(),
+        session_form=session_form, sessions=services.live_sessions(cohort),
         local_date=services.local_date,
     )  # fmt: skip
-    return page, 400 if errors else 200
+    return page, 400 if errors or session_form.errors else 200
 
 
 def _read_schedule(plan) -> tuple[dict, list[str]]:
@@ -303,12 +308,7 @@ def add_session(slug: str):
             db.session.commit()
             flash(_("The live session is added."), "success")
             return redirect(url_for("cohorts.schedule", slug=slug) + "#sessions")
-    page = render_template(
-        "cohorts/schedule.html", cohort=cohort, plan=services.schedule(cohort), errors=[],
-        form=ActionForm(), session_form=form, sessions=services.live_sessions(cohort),
-        local_date=services.local_date,
-    )  # fmt: skip
-    return page, 400
+    return _schedule_page(cohort, services.schedule(cohort), errors=[], session_form=form)
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>/delete", methods=["POST"])

@@ -71,9 +71,11 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _url_resolver(course: loader.Course, file_path: str) -> Callable[[str], str | None]:
-    """Map a relative URL written in `file_path` to the URL the app serves it at."""
-    lesson_ids = {lesson.path: lesson.id for module in course.modules for lesson in module.lessons}
+def _url_resolver(
+    course: loader.Course, file_path: str, lesson_ids: dict[str, str]
+) -> Callable[[str], str | None]:
+    """Map a relative URL written in `file_path` to the URL the app serves it at;
+    `lesson_ids` maps lesson file paths to stable ids (built once per course)."""
     base = posixpath.dirname(file_path)
 
     def resolve(url: str) -> str | None:
@@ -109,6 +111,9 @@ class _CourseSync:
         self.course = course
         self.course_root = root / course.path
         self.report = report
+        self.lesson_ids = {
+            lesson.path: lesson.id for module in course.modules for lesson in module.lessons
+        }
         assets = sorted((a.path, a.sha256) for a in course.assets.values())
         self.asset_key = _fingerprint(RENDERER_VERSION, *(f"{p}:{h}" for p, h in assets))
 
@@ -118,7 +123,7 @@ class _CourseSync:
 
     def render(self, text: str, path: str) -> str:
         self.report.rendered += 1
-        return render_markdown(text, "course", _url_resolver(self.course, path))
+        return render_markdown(text, "course", _url_resolver(self.course, path, self.lesson_ids))
 
     def note(self, stable_id: str, is_new: bool, changed: bool) -> None:
         if is_new:

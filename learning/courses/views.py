@@ -7,6 +7,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user
 
 from learning import permissions
+from learning.cohorts import services as cohorts
+from learning.cohorts.lookups import open_module
 from learning.courses import services
 from learning.http import ONE_YEAR
 from learning.permissions import access
@@ -67,9 +69,15 @@ def preview_lesson(slug: str, lesson_id: int):
 @bp.route("/lessons/<path:stable_id>")
 @access("login")
 def go_to_lesson(stable_id: str):
-    """Links between lessons are written by stable id; send readers to where they read it."""
+    """Links between lessons are written by stable id; send readers to where they read it:
+    their own cohort on that course when the lesson is open to them, else the staff preview."""
     lesson = services.find_lesson_by_stable_id(stable_id)
-    if lesson is None or not permissions.can_preview_course(current_user, lesson.module.course):
+    if lesson is None:
+        abort(404)
+    for cohort, _membership in cohorts.cohorts_of(current_user):
+        if cohort.course_id == lesson.course_id and open_module(cohort, lesson.module_id):
+            return redirect(url_for("cohorts.lesson", slug=cohort.slug, lesson_id=lesson.id))
+    if not permissions.can_preview_course(current_user, lesson.module.course):
         abort(404)
     return redirect(
         url_for("courses.preview_lesson", slug=lesson.module.course.slug, lesson_id=lesson.id)

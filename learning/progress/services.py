@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from learning import audit
 from learning.accounts.models import User
 from learning.cohorts.models import Cohort, Membership, ModuleSchedule
-from learning.cohorts.services import local_midnight
+from learning.cohorts.services import cohorts_of, local_midnight, members
 from learning.courses.models import Lesson, Module, Quiz
 from learning.db import db, utcnow
 from learning.errors import DomainError
@@ -188,8 +188,6 @@ def cohort_progress(
     sort: str = "name", learner_ids: set[int] | None = None, now: datetime | None = None,
 ) -> CohortProgress:  # fmt: skip
     """The facilitator's matrix: learners (participants and contacts) x items."""
-    from learning.cohorts.services import members
-
     now = now or utcnow()
     plan = plans_for([cohort])[cohort.id]
     learners = [m for m in members(cohort) if m.role in ("participant", "contact")]
@@ -240,8 +238,6 @@ class CohortSummary:
 
 def my_learning(user: User, now: datetime | None = None) -> list[CohortSummary]:
     """Every cohort of the learner with percent, where to resume, what is due and overdue."""
-    from learning.cohorts.services import cohorts_of
-
     now = now or utcnow()
     memberships = [(c, m) for c, m in cohorts_of(user) if c.status != "draft"]
     plans = plans_for([c for c, _m in memberships])

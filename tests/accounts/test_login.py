@@ -162,7 +162,8 @@ def test_csrf_rejects_a_login_without_token(app, client, make_user):
     try:
         response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 400
-        assert "expired" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "expired" in page and "Error code 400" in page  # the branded error page
         assert client.get("/account/").status_code == 302  # not logged in
     finally:
         app.config["WTF_CSRF_ENABLED"] = False

@@ -447,3 +447,23 @@ def test_sign_up_without_an_organisation_or_with_a_forged_one(
     client.post("/account/logout")
     forged = client.post(_link_in(sent_mail[1]), data={**form, "organisation": "99999"})
     assert forged.status_code == 400 and _count(app, User, User.email == "b@example.org") == 0
+
+
+def test_links_between_lessons_lead_learners_into_their_cohort(
+    app, client, make_user, login, make_cohort
+):
+    learner, outsider = make_user(), make_user()
+    cohort = make_cohort(make_user(role="facilitator"), {learner: "participant"})
+    with app.app_context():
+        from learning.courses.models import Lesson
+
+        ids = {row.slug: row.id for row in db.session.scalars(select(Lesson))}
+    login(learner)
+    # Lesson "first" links to "second" as written by the author: /lessons/<stable id>.
+    page = client.get(f"/cohorts/{cohort.slug}/lessons/{ids['first']}").get_data(as_text=True)
+    assert 'href="/lessons/exchange/basics/second"' in page
+    response = client.get("/lessons/exchange/basics/second")
+    assert response.headers["Location"] == f"/cohorts/{cohort.slug}/lessons/{ids['second']}"
+    assert client.get("/lessons/exchange/later/third").status_code == 404  # not open yet
+    login(outsider)
+    assert client.get("/lessons/exchange/basics/second").status_code == 404
